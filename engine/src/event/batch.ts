@@ -1,0 +1,15 @@
+import type { ChangeEvent, Position } from './change-event.js';
+
+/** The unit of delivery and of commit. Events are in source order. */
+export interface Batch {
+  /** Monotonic within one run of a pipeline; used in logs and metrics. */
+  readonly seq: number;
+  readonly events: readonly ChangeEvent[];
+  readonly bytes: number;
+  /** Position of the last event: the checkpoint this batch establishes once committed. */
+  readonly position: Position;
+}
+
+export function batchId(pipeline: string, batch: Pick<Batch, 'seq'>): string {
+  return `${pipeline}#${batch.seq}`;
+}

@@ -1,0 +1,3 @@
+export * from './change-event.js';
+export * from './batch.js';
+export * from './idempotency.js';

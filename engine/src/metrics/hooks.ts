@@ -1,0 +1,49 @@
+import type { ErrorKind } from '../errors/index.js';
+
+/**
+ * What components report, independent of how it is exported. The Prometheus implementation
+ * lives in `metrics/prometheus.ts`; tests and benchmarks use `NOOP_METRICS`.
+ * Callers aggregate: these are called per batch or per read chunk, not per event.
+ */
+export interface SourceMetrics {
+  events(count: number): void;
+  bytes(count: number): void;
+  reconnected(): void;
+  /** Seconds between the newest event's commit time and now. */
+  lag(seconds: number): void;
+}
+
+export interface SinkMetrics {
+  delivered(events: number, bytes: number, seconds: number): void;
+  failed(kind: ErrorKind): void;
+  txnCommitted(): void;
+  txnAborted(): void;
+}
+
+export type CoordinatorStage = 'batch' | 'process' | 'deliver' | 'checkpoint';
+
+export interface CoordinatorMetrics {
+  batchSealed(events: number, bytes: number): void;
+  stage(stage: CoordinatorStage, seconds: number): void;
+  checkpointSaved(sinkId: string, ok: boolean): void;
+  /** Source commit time to checkpoint, per batch (of its newest event). */
+  endToEnd(seconds: number): void;
+  queueDepth(batches: number): void;
+  poisoned(sinkId: string, kind: string): void;
+}
+
+export interface PipelineMetrics {
+  source(id: string): SourceMetrics;
+  sink(id: string): SinkMetrics;
+  readonly coordinator: CoordinatorMetrics;
+}
+
+const noop = (): void => {};
+export const NOOP_SOURCE_METRICS: SourceMetrics = { events: noop, bytes: noop, reconnected: noop, lag: noop };
+export const NOOP_SINK_METRICS: SinkMetrics = { delivered: noop, failed: noop, txnCommitted: noop, txnAborted: noop };
+export const NOOP_COORDINATOR_METRICS: CoordinatorMetrics = { batchSealed: noop, stage: noop, checkpointSaved: noop, endToEnd: noop, queueDepth: noop, poisoned: noop };
+export const NOOP_METRICS: PipelineMetrics = {
+  source: () => NOOP_SOURCE_METRICS,
+  sink: () => NOOP_SINK_METRICS,
+  coordinator: NOOP_COORDINATOR_METRICS,
+};
