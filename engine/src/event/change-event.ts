@@ -6,6 +6,11 @@
 /** c = create, u = update, d = delete, r = snapshot read, t = truncate. */
 export type Op = 'c' | 'u' | 'd' | 'r' | 't';
 
+/**
+ * A row image. Values are JSON-ready, decided by the source so every sink encodes them alike:
+ * strings, finite numbers, booleans, null, arrays and plain objects. 64-bit integers beyond
+ * 2^53 and decimals are strings, binary is base64, temporal values are ISO-8601 strings.
+ */
 export type Row = Record<string, unknown>;
 
 /**

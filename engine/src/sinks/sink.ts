@@ -8,6 +8,11 @@ export interface SinkContext {
   readonly tenant: string;
   readonly logger: Logger;
   readonly metrics: SinkMetrics;
+  /**
+   * Whether poison events have somewhere to go. When false a sink must not deliver part of a
+   * batch: it throws the first poison error instead, so the pipeline stops rather than skips.
+   */
+  readonly dlqEnabled: boolean;
 }
 
 /** An event the sink could not accept for a reason of its own (serialisation, routing, size). */

@@ -34,8 +34,14 @@ export interface SourceContext {
  */
 export interface Source {
   readonly id: string;
-  /** Connects, reconciles identity/schemas, and begins emitting; resolves once streaming began. */
-  start(ctx: SourceContext): Promise<void>;
+  /**
+   * Connects, reconciles identity/schemas, and begins emitting (a snapshot runs in the
+   * background). Resolves with the position streaming starts *after*: `resumeFrom` when it was
+   * given, otherwise where the source chose to begin (binlog tail, slot position). Sinks with no
+   * checkpoint yet are anchored there, so a crash before their first acknowledgement cannot
+   * make them skip anything.
+   */
+  start(ctx: SourceContext): Promise<Position>;
   /** Stop reading from the server socket (backpressure). Idempotent. */
   pause(): void;
   resume(): void;

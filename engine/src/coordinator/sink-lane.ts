@@ -1,0 +1,179 @@
+import type { Batch, ChangeEvent, Position } from '../event/index.js';
+import { errorKind, errorMessage, isTidemarkError, TidemarkError } from '../errors/index.js';
+import type { Logger } from '../logging/logger.js';
+import type { SinkMetrics } from '../metrics/hooks.js';
+import type { Sink } from '../sinks/sink.js';
+import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
+import type { Clock } from '../util/clock.js';
+import type { DeadLetterQueue } from './dead-letter.js';
+
+/** A sealed batch and who has acknowledged it; shared by all lanes. */
+export interface BatchEntry {
+  readonly batch: Batch;
+  readonly acks: Set<string>;
+  committed: boolean;
+  /** performance.now() when sealed, for the deliver-stage latency. */
+  readonly sealedAt: number;
+}
+
+export interface LaneOptions {
+  readonly pipeline: string;
+  readonly sink: Sink;
+  readonly compare: (a: Position, b: Position) => number;
+  /** What this sink already holds: events at or before it are not sent again. */
+  readonly checkpoint: Position | null;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly backoff: BackoffPolicy;
+  readonly logger: Logger;
+  readonly metrics: SinkMetrics;
+  readonly dlq: DeadLetterQueue | null;
+  readonly onAck: (entry: BatchEntry) => void;
+  /** The sink cannot continue (non-retryable, fatal or poison without DLQ). */
+  readonly onGiveUp: (error: TidemarkError) => void;
+}
+
+/**
+ * Delivers batches to one sink, strictly in order, one at a time, retrying retryable errors
+ * with exponential backoff and jitter until they succeed or the lane is stopped.
+ */
+export class SinkLane {
+  readonly sinkId: string;
+  private readonly queue: BatchEntry[] = [];
+  private wake: (() => void) | null = null;
+  private readonly abort = new AbortController();
+  private skipThrough: Position | null;
+  private running: Promise<void> | null = null;
+  private busy = false;
+  private drainWaiters: Array<() => void> = [];
+
+  constructor(private readonly o: LaneOptions) {
+    this.sinkId = o.sink.id;
+    this.skipThrough = o.checkpoint;
+  }
+
+  get backlog(): number {
+    return this.queue.length + (this.busy ? 1 : 0);
+  }
+
+  get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  push(entry: BatchEntry): void {
+    if (this.stopped) return;
+    this.queue.push(entry);
+    this.wake?.();
+  }
+
+  /** Resolves once every queued batch was delivered (or the lane stopped). */
+  drained(): Promise<void> {
+    if (this.backlog === 0 || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Stops at once; a delivery in progress is abandoned (its batch is replayed after restart). */
+  stop(): void {
+    this.abort.abort();
+    this.wake?.();
+    this.notifyDrained();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const entry = this.queue.shift();
+      if (!entry) {
+        this.notifyDrained();
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = null;
+        continue;
+      }
+      this.busy = true;
+      try {
+        const ok = await this.deliver(entry);
+        if (!ok) return;
+        if (!this.stopped) this.o.onAck(entry);
+      } finally {
+        this.busy = false;
+      }
+    }
+  }
+
+  private notifyDrained(): void {
+    if (this.backlog > 0 && !this.stopped) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Returns false when the lane gave up or was stopped. */
+  private async deliver(entry: BatchEntry): Promise<boolean> {
+    const { sink, logger, metrics } = this.o;
+    const batchId = `${this.o.pipeline}#${entry.batch.seq}`;
+    for (let attempt = 0; ; attempt++) {
+      if (this.stopped) return false;
+      const batch = this.unsent(entry.batch);
+      if (batch.events.length === 0) return true;
+      const started = performance.now();
+      try {
+        const report = await sink.deliver(batch);
+        if (this.stopped) return false;
+        if (report.poisoned.length > 0) {
+          if (!this.o.dlq) {
+            const first = report.poisoned[0]!;
+            throw new TidemarkError('TIDEMARK_ERR_PIPELINE_POISON_NO_DLQ', `sink ${sink.id} rejected event ${first.event.id} (${first.error.message}) and spec.journal is not enabled`, { kind: 'non-retryable', cause: first.error });
+          }
+          await this.o.dlq.write(sink.id, entry.batch.seq, report.poisoned);
+        }
+        metrics.delivered(batch.events.length - report.poisoned.length, batch.bytes, (performance.now() - started) / 1000);
+        if (attempt > 0) logger.info({ sink: sink.id, batch: batchId, attempts: attempt + 1 }, 'sink recovered');
+        this.skipThrough = null;
+        return true;
+      } catch (e) {
+        if (this.stopped) return false;
+        const kind = errorKind(e);
+        metrics.failed(kind);
+        const error = isTidemarkError(e)
+          ? e.withContext({ pipeline: this.o.pipeline, sink: sink.id, batch: batchId })
+          : new TidemarkError('TIDEMARK_ERR_SINK_UNAVAILABLE', errorMessage(e), { cause: e, kind, context: { pipeline: this.o.pipeline, sink: sink.id, batch: batchId } });
+        if (kind !== 'retryable') {
+          logger.error({ sink: sink.id, batch: batchId, err: error }, 'sink failed, not retrying');
+          this.o.onGiveUp(error);
+          return false;
+        }
+        const delay = backoffDelay(attempt, this.o.backoff, this.o.random);
+        logger.warn({ sink: sink.id, batch: batchId, attempt: attempt + 1, retryInMs: delay, err: error }, 'sink delivery failed, retrying');
+        await this.o.clock.sleep(delay, this.abort.signal);
+        // A failed attempt may still have landed (a lost acknowledgement). A sink that keeps its
+        // own checkpoint can tell us exactly what it holds, so the retry sends only the rest.
+        if (sink.ownsCheckpoint && !this.stopped) await this.refreshCheckpoint();
+      }
+    }
+  }
+
+  private async refreshCheckpoint(): Promise<void> {
+    try {
+      this.skipThrough = await this.o.sink.readCheckpoint();
+    } catch (e) {
+      this.o.logger.warn({ sink: this.sinkId, err: e }, 'could not re-read sink checkpoint; will retry');
+    }
+  }
+
+  /** The part of `batch` this sink does not hold yet. */
+  private unsent(batch: Batch): Batch {
+    const through = this.skipThrough;
+    if (through === null) return batch;
+    const events = batch.events;
+    let i = 0;
+    while (i < events.length && this.o.compare(events[i]!.source.position, through) <= 0) i++;
+    if (i === 0) return batch;
+    const rest: ChangeEvent[] = events.slice(i);
+    let bytes = 0;
+    for (const e of rest) bytes += e.size;
+    return { seq: batch.seq, events: rest, bytes, position: batch.position };
+  }
+}

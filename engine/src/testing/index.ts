@@ -1,0 +1,3 @@
+export * from './memory-source.js';
+export * from './memory-sink.js';
+export * from './null-sink.js';
