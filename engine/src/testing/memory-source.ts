@@ -26,13 +26,17 @@ export class MemorySource implements Source {
   private wake: (() => void) | null = null;
   private running: Promise<void> | null = null;
 
-  constructor(private readonly log: MemoryLog, options: { id?: string; chunk?: number } = {}) {
+  private readonly chunk: number;
+  private readonly chunkDelayMs: number;
+
+  /** `chunk` events are emitted per read; `chunkDelayMs` between reads paces the log (crash tests). */
+  constructor(private readonly log: MemoryLog, options: { id?: string; chunk?: number; chunkDelayMs?: number } = {}) {
     this.id = options.id ?? 'memory';
     this.chunk = options.chunk ?? 512;
+    this.chunkDelayMs = options.chunkDelayMs ?? 0;
   }
-  private readonly chunk: number;
 
-  static fromEvents(events: readonly ChangeEvent[], options?: { id?: string; chunk?: number }): MemorySource {
+  static fromEvents(events: readonly ChangeEvent[], options?: { id?: string; chunk?: number; chunkDelayMs?: number }): MemorySource {
     return new MemorySource({ length: events.length, at: (i) => events[i]! }, options);
   }
 
@@ -84,7 +88,7 @@ export class MemorySource implements Source {
       const end = Math.min(this.log.length, i + this.chunk);
       // Like a socket read: a chunk arrives whole even if pause() is called half way through.
       for (; i < end && !this.stopped; i++) ctx.emit(this.log.at(i));
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => (this.chunkDelayMs > 0 ? setTimeout(resolve, this.chunkDelayMs) : setImmediate(resolve)));
     }
   }
 }
