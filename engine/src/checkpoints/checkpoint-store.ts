@@ -16,6 +16,7 @@ export interface KeyValueStore {
   get<T = unknown>(namespace: string, key: string): Promise<T | undefined>;
   put(namespace: string, key: string, value: unknown): Promise<void>;
   delete(namespace: string, key: string): Promise<void>;
+  /** Entries of a namespace ordered by key (binary order). */
   list<T = unknown>(namespace: string): Promise<Array<{ key: string; value: T }>>;
 }
 

@@ -43,7 +43,7 @@ class FileCheckpointStore implements CheckpointStore {
       put: (ns, key, value) => this.mutate((s) => void ((s.kv[ns] ??= {})[key] = JSON.parse(JSON.stringify(value)))),
       delete: (ns, key) => this.mutate((s) => void delete s.kv[ns]?.[key]),
       async list<T>(ns: string) {
-        return Object.entries(self.state.kv[ns] ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => ({ key, value: value as T }));
+        return Object.entries(self.state.kv[ns] ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, value]) => ({ key, value: value as T }));
       },
     };
   }

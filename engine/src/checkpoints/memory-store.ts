@@ -66,6 +66,8 @@ class MemoryKv implements KeyValueStore {
     this.spaces.get(ns)?.delete(key);
   }
   async list<T>(ns: string): Promise<Array<{ key: string; value: T }>> {
-    return [...(this.spaces.get(ns) ?? new Map<string, string>())].map(([key, v]) => ({ key, value: JSON.parse(v) as T }));
+    return [...(this.spaces.get(ns) ?? new Map<string, string>())]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, v]) => ({ key, value: JSON.parse(v) as T }));
   }
 }
