@@ -1,0 +1,13 @@
+/**
+ * Readers: read back everything a sink holds, decode the real payloads and build a SinkHistory
+ * per sink. See docs/workload.md ("Readers").
+ */
+export { readKafka, type KafkaReadOptions } from './kafka.js';
+export { readRedis, type RedisReadOptions } from './redis.js';
+export { readNats, type NatsReadOptions } from './nats.js';
+export { readHttp } from './http.js';
+export { startHttpReceiver, type HttpReceiver, type HttpBehaviour, type ReceivedRequest } from './http-receiver.js';
+export type { ReaderOptions } from './decode/collector.js';
+export { decodeEnvelope, type DecodedChange } from './decode/envelope.js';
+export { decodeRecord, type RawRecord } from './decode/record.js';
+export { sinkTxnGroups } from './decode/kafka-groups.js';

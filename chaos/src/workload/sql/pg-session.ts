@@ -1,0 +1,44 @@
+import pg from 'pg';
+import type { ConnectionOptions, SessionOptions, SqlSession } from './session.js';
+
+/** pg session: NUMERIC and INT8 come back as text, JSONB parsed. */
+export async function connectPostgres(connection: ConnectionOptions, options: SessionOptions): Promise<SqlSession> {
+  const client = new pg.Client({
+    ...connection,
+    application_name: options.label,
+    query_timeout: options.statementTimeoutMs,
+    connectionTimeoutMillis: 10_000,
+  });
+  // A connection that dies while idle emits 'error'; without a listener that would crash the process.
+  client.on('error', () => undefined);
+  await client.connect();
+  let id: number;
+  let serverStartedAt: number;
+  try {
+    const { rows } = await client.query<{ pid: number; started: Date }>('SELECT pg_backend_pid() AS pid, pg_postmaster_start_time() AS started');
+    id = (rows[0] as { pid: number }).pid;
+    serverStartedAt = (rows[0] as { started: Date }).started.getTime();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
+  }
+  return {
+    id,
+    serverStartedAt,
+    async execute(sql, params = []) {
+      const result = await client.query(sql, params as unknown[]);
+      return result.rowCount ?? 0;
+    },
+    async query(sql, params = []) {
+      const result = await client.query(sql, params as unknown[]);
+      return result.rows as Record<string, unknown>[];
+    },
+    async close() {
+      await client.end().catch(() => undefined);
+    },
+    destroy() {
+      // pg has no destroy; end() closes the socket and fails any query still in flight.
+      void client.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import type { SchemaChange, SourceHistory } from '../history/index.js';
+import { runDdl, type DdlContext } from './ddl.js';
+import { Gate, Pacer } from './pacing.js';
+import { HistoryRecorder, type WorkloadCounters } from './recorder.js';
+import { SchemaModel, WORKLOAD_PRIMARY_KEYS, WORKLOAD_TABLES, type ColumnDef, type TableDef } from './schema.js';
+import { parseSettings, type WorkloadSettings } from './settings.js';
+import { checkIdentifier, dialectFor, type SourceKind } from './sql/dialect.js';
+import { connectSession, type ConnectionOptions } from './sql/session.js';
+import { Writer, type WriterContext } from './writer.js';
+
+export interface WorkloadTarget {
+  readonly source: SourceKind;
+  /** A DIRECT connection (never through Toxiproxy): e.g. `mysqlOptions(service, 'direct')`. */
+  readonly connection: ConnectionOptions;
+  /** MySQL database / Postgres schema the workload owns; one per scenario keeps them isolated. */
+  readonly database: string;
+}
+
+export interface WorkloadOptions extends WorkloadTarget, WorkloadSettings {
+  /** Drop and recreate the database/schema and tables first (default true). */
+  readonly prepare?: boolean;
+}
+
+export interface WorkloadHandle {
+  readonly source: SourceKind;
+  readonly database: string;
+  /** Tables in their current shape (after any DDL). */
+  tables(): TableDef[];
+  readonly primaryKeys: Readonly<Record<string, readonly string[]>>;
+  counters(): WorkloadCounters;
+  /** Snapshot of the history so far (completed txns only). */
+  history(): SourceHistory;
+  /** Each writer's current server session id (for tests that kill sessions). */
+  sessions(): { writer: number; sessionId: number | null }[];
+  /** Adds a nullable column under load; later txns write it. */
+  addColumn(table: string, column: ColumnDef): Promise<SchemaChange>;
+  /** Drops a non-key column under load; later txns lack it. */
+  dropColumn(table: string, column: string): Promise<SchemaChange>;
+  /** Resolves with the final history once the workload has stopped (duration or stop()). */
+  done(): Promise<SourceHistory>;
+  /** Stops issuing txns, lets running ones finish (bounded), closes sessions. Idempotent. */
+  stop(): Promise<SourceHistory>;
+}
+
+/** Drops and recreates the workload's database/schema with its tables. */
+export async function prepareSchema(target: WorkloadTarget, tables: readonly TableDef[] = WORKLOAD_TABLES): Promise<void> {
+  const dialect = dialectFor(target.source);
+  const session = await connectSession(target.source, target.connection, { label: 'tidemark-workload-setup', statementTimeoutMs: 60_000 });
+  try {
+    for (const sql of dialect.createSchema(checkIdentifier(target.database, 'workload database'), tables)) await session.execute(sql);
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * Starts N writers against the source; see docs/workload.md.
+ *
+ *     const w = await startWorkload({ source: 'mysql', connection: mysqlOptions(svc, 'direct'), database: 'scn1', writers: 4, rate: 100, durationS: 10, seed: 7 });
+ *     const history = await w.done();
+ */
+export async function startWorkload(options: WorkloadOptions): Promise<WorkloadHandle> {
+  const { source, connection, prepare = true } = options;
+  const database = checkIdentifier(options.database, 'workload database');
+  const settings = parseSettings(stripTarget(options));
+  if (prepare) await prepareSchema({ source, connection, database });
+
+  const dialect = dialectFor(source);
+  const schema = new SchemaModel();
+  const columns = Object.fromEntries(WORKLOAD_TABLES.map((t) => [t.name, t.columns.map((c) => c.name)]));
+  const recorder = new HistoryRecorder(source, database, WORKLOAD_PRIMARY_KEYS, columns);
+  const gate = new Gate();
+  const stopping = new AbortController();
+  const halted = new AbortController();
+  const ctx: WriterContext = {
+    connection, database, dialect, schema, recorder, gate, seed: settings.seed,
+    plan: { mix: settings.mix, rowsPerTx: settings.rowsPerTx, keysPerTable: settings.keysPerTable },
+    statementTimeoutMs: settings.statementTimeoutMs,
+    recoveryTimeoutMs: settings.recoveryTimeoutMs,
+    stopping: stopping.signal,
+    halted: halted.signal,
+  };
+  const interval = settings.rate > 0 ? (1000 * settings.writers) / settings.rate : 0;
+  const writers = Array.from({ length: settings.writers }, (_, i) => new Writer(i + 1, ctx, new Pacer(interval, (interval * i) / settings.writers)));
+  // A writer that throws has a bug; the others go on, and stop()/done() report it after cleanup.
+  const crashes: string[] = [];
+  const running = Promise.all(
+    writers.map((w) =>
+      w.run().catch((err: unknown) => {
+        crashes.push(`writer ${w.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        recorder.error(`writer ${w.id} crashed: ${String(err)}`);
+      }),
+    ),
+  );
+  const ddl: DdlContext = { connection, database, dialect, schema, recorder, gate, statementTimeoutMs: settings.statementTimeoutMs };
+
+  let stopped: Promise<SourceHistory> | undefined;
+  const stop = (): Promise<SourceHistory> => {
+    stopped ??= (async () => {
+      clearTimeout(timer);
+      stopping.abort();
+      let expire: NodeJS.Timeout | undefined;
+      const graceful = await Promise.race([running.then(() => true), new Promise<false>((r) => (expire = setTimeout(() => r(false), settings.stopTimeoutMs)))]);
+      clearTimeout(expire);
+      if (!graceful) {
+        halted.abort();
+        for (const w of writers) w.destroy();
+        await running;
+      }
+      halted.abort();
+      if (crashes.length > 0) throw new Error(`workload writers crashed (a harness bug):\n${crashes.join('\n')}`);
+      return recorder.history();
+    })();
+    return stopped;
+  };
+  const timer = settings.durationS === undefined ? undefined : setTimeout(() => stop().catch(() => undefined), settings.durationS * 1000);
+  let finished: Promise<SourceHistory> | undefined;
+
+  return {
+    source,
+    database,
+    primaryKeys: WORKLOAD_PRIMARY_KEYS,
+    tables: () => schema.all,
+    counters: () => recorder.counters(),
+    history: () => recorder.history(),
+    sessions: () => writers.map((w) => ({ writer: w.id, sessionId: w.sessionId })),
+    addColumn: (table, column) => runDdl(ddl, { table, change: 'add', column }),
+    dropColumn: (table, column) => runDdl(ddl, { table, change: 'drop', column }),
+    done: () => (finished ??= running.then(() => stop())),
+    stop,
+  };
+}
+
+function stripTarget(options: WorkloadOptions): WorkloadSettings {
+  const { source: _s, connection: _c, database: _d, prepare: _p, ...settings } = options;
+  return settings;
+}
