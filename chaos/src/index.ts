@@ -1,0 +1,2 @@
+/** @tidemark/chaos — the chaos harness. Infrastructure (providers, topology, Toxiproxy) lives in ./infra. */
+export * from './infra/index.js';
