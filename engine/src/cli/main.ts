@@ -5,13 +5,19 @@ import { runCommand } from './run.js';
 import { summarize } from './summary.js';
 
 const USAGE = `Usage:
-  tidemark run --config <file|dir> [--data-dir <dir>] [--checkpoints sqlite|file|memory] [--log-level <level>]
+  tidemark run [--config <file|dir>] [--data-dir <dir>] [--checkpoints sqlite|file|memory] [--log-level <level>]
+               [--api-addr <host:port>] [--metrics-addr <host:port>] [--api-token <token>] [--summary-interval <s>]
   tidemark validate --config <file|dir>
 
-  --config       a pipeline YAML file, a multi-document file, or a directory of them
-  --data-dir     where checkpoints and state live (default ./.tidemark)
-  --checkpoints  checkpoint store (default sqlite)
-  --log-level    fatal, error, warn, info (default), debug, trace`;
+  --config            a pipeline YAML file, a multi-document file, or a directory of them
+                      (optional for run: pipelines created through the API are restored from --data-dir)
+  --data-dir          where checkpoints, API-created pipelines and the DLQ live (default ./.tidemark)
+  --checkpoints       checkpoint store (default sqlite)
+  --log-level         fatal, error, warn, info (default), debug, trace
+  --api-addr          REST API address (default 127.0.0.1:8080; env TIDEMARK_API_ADDR)
+  --metrics-addr      Prometheus /metrics address (default 127.0.0.1:9000; the API address serves it there)
+  --api-token         bearer token required by every route but /health and /ready (env TIDEMARK_API_TOKEN)
+  --summary-interval  seconds between per-pipeline summary log lines (default 30, 0 disables)`;
 
 /** Entry point of the `tidemark` binary; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {

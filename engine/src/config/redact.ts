@@ -2,7 +2,7 @@
  * Secrets never leave the process: every spec printed, logged or returned by the API goes
  * through `redact` first.
  */
-const SECRET_KEY = /pass(word)?|secret|token|credential|api[_-]?key|authorization|private[_-]?key|sasl\.|ssl\.key/i;
+const SECRET_KEY = /pass(word)?|secret|token|bearer|credential|api[_-]?key|authorization|private[_-]?key|sasl\.|ssl\.key/i;
 const MASK = '***';
 
 /** `scheme://user:pass@host` → `scheme://user:***@host`; `password=x` → `password=***`. */

@@ -34,6 +34,8 @@ export const kafkaSinkConfig = z.strictObject({
   client_conf: stringMap().default({}),
   /** Which client library backs the sink; see docs/kafka-client.md for the measurement. */
   client: oneOf(['auto', 'kafkajs', 'confluent'] as const).default('auto'),
+  /** Compacted topic that holds the exactly-once checkpoint (key `{pipeline}/{sink}`), written in each batch's transaction. */
+  checkpoint_topic: nonEmptyString().default('__tidemark_checkpoints'),
 });
 
 export const redisSinkConfig = z.strictObject({
@@ -41,10 +43,13 @@ export const redisSinkConfig = z.strictObject({
   uri: nonEmptyString(),
   stream: nonEmptyString(),
   key: nonEmptyString().optional(),
+  /** One Lua script per batch appends the entries and the sink's checkpoint atomically (docs/sinks/redis.md). */
   exactly_once: bool().default(false),
   send_timeout_secs: positiveInt().default(5),
   batch_timeout_secs: positiveInt().default(30),
   connect_timeout_secs: positiveInt().default(10),
+  /** An entry larger than this (payload + fields) is poison (TIDEMARK_ERR_SINK_TOO_LARGE). */
+  max_message_bytes: positiveInt().default(16_777_216),
 });
 
 export const natsSinkConfig = z.strictObject({

@@ -9,16 +9,25 @@ const snapshot = z.strictObject({
 
 const onSchemaDrift = oneOf(['adapt', 'halt'] as const).default('adapt');
 
+/** `db.table`, `db.prefix%`, `db.*`, `%.table`: exactly one dot between two non-empty parts. */
+const mysqlTablePattern = () =>
+  z.string().regex(/^[^.]+\.[^.]+$/, { error: (i) => `expected a table pattern like db.table, db.prefix%, db.* or %.table, got ${JSON.stringify(i.input)}` });
+
 export const mysqlSourceConfig = z.strictObject({
   id: nonEmptyString(),
   dsn: nonEmptyString(),
   /** Patterns `db.table`, `db.prefix%`, `db.*`, `%.table`; empty = every user table. */
-  tables: stringList().default([]),
+  tables: z.array(mysqlTablePattern()).default([]),
   /** Replica server_id; derived from `id` when absent (1 + CRC32(id) mod 4e9). */
   server_id: positiveInt().optional(),
-  outbox: z.strictObject({ tables: stringList().default([]) }).optional(),
+  outbox: z.strictObject({ tables: z.array(mysqlTablePattern()).default([]) }).optional(),
   snapshot: snapshot.prefault({}),
   on_schema_drift: onSchemaDrift,
+  /** The server sends a heartbeat when it has had nothing to send for this long (reference: 15 s). */
+  heartbeat_secs: positiveInt().default(15),
+  /** No data (not even a heartbeat) for this long: the connection is presumed dead and reopened (reference: 60 s). */
+  inactivity_timeout_secs: positiveInt().default(60),
+  connect_timeout_secs: positiveInt().default(30),
 });
 
 const lsn = z.string().regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, { error: (i) => `expected an LSN like 0/16B6C50, got ${JSON.stringify(i.input)}` });

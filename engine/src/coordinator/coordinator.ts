@@ -123,7 +123,7 @@ export class Coordinator {
         source.id,
         sinks.map((s) => s.id),
         (a, b) => source.comparePositions(a, b),
-        (_ids, min) => this.onCheckpointsSaved(min),
+        (ids, min) => this.onCheckpointsSaved(ids, min),
         (e) => this.fail(asError(e, 'TIDEMARK_ERR_CHECKPOINT_IO')),
       );
       for (const [id, p] of positions) if (p) this.writer.seed(id, p);
@@ -325,8 +325,8 @@ export class Coordinator {
     if (this.pending.length < this.o.batch.max_inflight) this.resumeSource('backpressure');
   }
 
-  private onCheckpointsSaved(minimum: Position | null): void {
-    for (const sink of this.o.sinks) this.o.metrics.coordinator.checkpointSaved(sink.id, true);
+  private onCheckpointsSaved(sinkIds: readonly string[], minimum: Position | null): void {
+    for (const id of sinkIds) this.o.metrics.coordinator.checkpointSaved(id, true);
     if (minimum === null || isTerminal(this.stateValue)) return;
     if (this.lastAcknowledged && this.o.source.comparePositions(minimum, this.lastAcknowledged) <= 0) return;
     this.lastAcknowledged = minimum;

@@ -145,7 +145,8 @@ export class SinkLane {
           this.o.onGiveUp(error);
           return false;
         }
-        const delay = backoffDelay(attempt, this.o.backoff, this.o.random);
+        // A sink may know better than our backoff (HTTP Retry-After): never retry sooner than it asks.
+        const delay = Math.max(backoffDelay(attempt, this.o.backoff, this.o.random), retryAfterMs(error));
         logger.warn({ sink: sink.id, batch: batchId, attempt: attempt + 1, retryInMs: delay, err: error }, 'sink delivery failed, retrying');
         await this.o.clock.sleep(delay, this.abort.signal);
         // A failed attempt may still have landed (a lost acknowledgement). A sink that keeps its
@@ -176,4 +177,10 @@ export class SinkLane {
     for (const e of rest) bytes += e.size;
     return { seq: batch.seq, events: rest, bytes, position: batch.position };
   }
+}
+
+/** `context.retryAfterMs` of a retryable error, or 0. */
+function retryAfterMs(error: TidemarkError): number {
+  const v = error.context.retryAfterMs;
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
 }

@@ -17,6 +17,12 @@ import { CHECKPOINT_ERRORS } from './codes/checkpoint.js';
 import { SOURCE_ERRORS } from './codes/source.js';
 import { SINK_ERRORS } from './codes/sink.js';
 import { DLQ_ERRORS } from './codes/dlq.js';
+import { MYSQL_ERRORS } from './codes/mysql.js';
+import { POSTGRES_ERRORS } from './codes/postgres.js';
+import { KAFKA_ERRORS } from './codes/kafka.js';
+import { REDIS_ERRORS } from './codes/redis.js';
+import { NATS_ERRORS } from './codes/nats.js';
+import { HTTP_ERRORS } from './codes/http.js';
 
 export type { ErrorDefinition, ErrorKind, Remedy } from './definition.js';
 
@@ -28,6 +34,12 @@ export const ERROR_CODES = {
   ...SOURCE_ERRORS,
   ...SINK_ERRORS,
   ...DLQ_ERRORS,
+  ...MYSQL_ERRORS,
+  ...POSTGRES_ERRORS,
+  ...KAFKA_ERRORS,
+  ...REDIS_ERRORS,
+  ...NATS_ERRORS,
+  ...HTTP_ERRORS,
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -18,11 +18,17 @@ export function createLogger(options: { level?: LogLevel; destination?: Destinat
       formatters: { level: (label) => ({ level: label }) },
       hooks: {
         logMethod(args, method) {
-          const scrubbed = args.map((a) => (typeof a === 'string' ? a : redact(a))) as typeof args;
+          // Errors are serialised before redaction: redact() copies only enumerable fields, which
+          // would drop an Error's message and leave the err serializer with a plain object.
+          const scrubbed = args.map((a) => (typeof a === 'string' ? a : redact(serializeErrors(a)))) as typeof args;
+          // A field the child logger already carries (pipeline, tenant, source, sink) would be
+          // written twice; duplicate JSON keys break log shippers such as Elasticsearch.
+          const first = scrubbed[0];
+          if (first !== null && typeof first === 'object') scrubbed[0] = withoutBound(first as Record<string, unknown>, this.bindings()) as never;
           method.apply(this, scrubbed);
         },
       },
-      serializers: { err: (e: unknown) => redact(serializeError(e)) },
+      serializers: { err: (e: unknown) => redact(e instanceof Error ? serializeError(e) : e) },
     },
     options.destination ?? destination({ fd: 2, sync: false }),
   );
@@ -31,6 +37,24 @@ export function createLogger(options: { level?: LogLevel; destination?: Destinat
 /** A logger that drops everything, for tests and benchmarks. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+function withoutBound(fields: Record<string, unknown>, bound: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | null = null;
+  for (const key of Object.keys(fields)) {
+    if (!(key in bound) || bound[key] !== fields[key]) continue;
+    out ??= { ...fields };
+    delete out[key];
+  }
+  return out ?? fields;
+}
+
+function serializeErrors(arg: unknown): unknown {
+  if (arg instanceof Error) return { err: serializeError(arg) };
+  if (arg === null || typeof arg !== 'object' || Array.isArray(arg)) return arg;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(arg)) out[k] = v instanceof Error ? serializeError(v) : v;
+  return out;
 }
 
 function serializeError(e: unknown): Record<string, unknown> {

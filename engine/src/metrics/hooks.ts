@@ -32,18 +32,27 @@ export interface CoordinatorMetrics {
   poisoned(sinkId: string, kind: string): void;
 }
 
+/** Reported by the runtime around every processor invocation (one call per batch). */
+export interface ProcessorMetrics {
+  latency(seconds: number): void;
+  failed(): void;
+}
+
 export interface PipelineMetrics {
   source(id: string): SourceMetrics;
   sink(id: string): SinkMetrics;
+  processor(id: string): ProcessorMetrics;
   readonly coordinator: CoordinatorMetrics;
 }
 
 const noop = (): void => {};
 export const NOOP_SOURCE_METRICS: SourceMetrics = { events: noop, bytes: noop, reconnected: noop, lag: noop };
 export const NOOP_SINK_METRICS: SinkMetrics = { delivered: noop, failed: noop, txnCommitted: noop, txnAborted: noop };
+export const NOOP_PROCESSOR_METRICS: ProcessorMetrics = { latency: noop, failed: noop };
 export const NOOP_COORDINATOR_METRICS: CoordinatorMetrics = { batchSealed: noop, stage: noop, checkpointSaved: noop, endToEnd: noop, queueDepth: noop, poisoned: noop };
 export const NOOP_METRICS: PipelineMetrics = {
   source: () => NOOP_SOURCE_METRICS,
   sink: () => NOOP_SINK_METRICS,
+  processor: () => NOOP_PROCESSOR_METRICS,
   coordinator: NOOP_COORDINATOR_METRICS,
 };

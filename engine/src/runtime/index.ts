@@ -1,2 +1,13 @@
-export { Pipeline, type PipelineDeps } from './pipeline.js';
-export { PipelineManager, type HealthReport } from './pipeline-manager.js';
+export { Pipeline, type PipelineDeps, type PipelineStatus, type DesiredState } from './pipeline.js';
+export { PipelineManager, type HealthReport, type ManagerOptions, type PipelineOrigin } from './pipeline-manager.js';
+export { ControlError, type ControlErrorReason } from './control-error.js';
+export { REGISTRY_COMPONENTS, type ComponentFactory } from './components.js';
+export { PipelineRecordStore, RecordStoreError, type PipelineRecord } from './records.js';
+export { planRestore, type RestorePlan, type PlannedPipeline, type ConfigEntry } from './restore-plan.js';
+export { configDocuments, documentHash, type ConfigDocument } from './config-documents.js';
+export { deepMerge } from './deep-merge.js';
+export { parseLabelFilters, matchesLabels, type LabelFilter } from './label-filter.js';
+export { LogLevelControl } from './log-level.js';
+export { startSummaryLog } from './summary-log.js';
+export { pipelineStatusViews } from './status-view.js';
+export { startupPipelines } from './startup.js';

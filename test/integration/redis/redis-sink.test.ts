@@ -1,0 +1,210 @@
+import { Redis } from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisOptions, startTopology, type Topology } from '../../../chaos/src/infra/index.js';
+import { pipelineSpec } from '../../../engine/src/config/index.js';
+import { createEnvelope, idempotencyKey, type Batch, type ChangeEvent } from '../../../engine/src/event/index.js';
+import { closeDeadLetterJournals, openDeadLetterJournal } from '../../../engine/src/journal/index.js';
+import { generatedLog } from '../../../engine/src/testing/index.js';
+import { assertOrderPerKey, firstOccurrences, logOf, makeSink, startPipeline, TENANT } from './pipeline-harness.js';
+import { readStream, rowsOf } from './redis-read.js';
+
+let topo: Topology;
+let direct: Redis;
+let uri: string;
+let dataDir: string;
+
+beforeAll(async () => {
+  topo = await startTopology(['redis'], { provider: 'native' });
+  const proxied = redisOptions(topo.get('redis'), 'proxy');
+  uri = `redis://${proxied.host}:${proxied.port}`;
+  direct = new Redis(redisOptions(topo.get('redis'), 'direct'));
+  dataDir = mkdtempSync(join(tmpdir(), 'tidemark-redis-it-'));
+});
+
+afterAll(async () => {
+  closeDeadLetterJournals();
+  direct?.disconnect();
+  await topo?.down();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const events = (n: number, opts: { txSize?: number; payloadBytes?: number } = {}): ChangeEvent[] => {
+  const log = generatedLog({ events: n, txSize: opts.txSize ?? 1, keys: 7, payloadBytes: opts.payloadBytes ?? 120 });
+  return Array.from({ length: n }, (_, i) => log.at(i));
+};
+
+describe('redis sink: round trip and routing', () => {
+  for (const envelope of [{ type: 'native' }, { type: 'debezium' }, { type: 'cloudevents', type_prefix: 'com.acme.cdc' }] as const) {
+    it(`stores the ${envelope.type} envelope byte for byte, with the entry metadata`, async () => {
+      const stream = `rt-${envelope.type}`;
+      const sink = makeSink({ type: 'redis', config: { id: 'r', uri, stream, envelope } });
+      const evs = events(10, { txSize: 3 });
+      const p = await startPipeline({ sink, log: logOf(evs) });
+      await p.waitForCommit(9);
+      await p.coordinator.stop();
+      const got = await readStream(direct, stream);
+      expect(got).toHaveLength(10);
+      const wrap = createEnvelope(envelope);
+      got.forEach((entry, i) => {
+        const e = evs[i]!;
+        expect(entry.fields.event).toBe(JSON.stringify(wrap(e)));
+        expect(entry.fields.idempotency_key).toBe(idempotencyKey(TENANT, e));
+        expect(entry.fields['df-key']).toBe(`{"id":${(e.after as { id: number }).id}}`);
+        expect(entry.fields['tidemark-event-id']).toBe(e.id);
+        expect(entry.fields['tidemark-tx-id']).toBe(e.tx.id);
+        expect(entry.fields['tidemark-tx-end']).toBe(e.tx.end ? '1' : '0');
+        expect(Object.keys(entry.fields).slice(0, 3)).toEqual(['event', 'idempotency_key', 'df-key']);
+      });
+    });
+  }
+
+  it('routes by template to one stream per table and uses the key template', async () => {
+    const sink = makeSink({ type: 'redis', config: { id: 'r', uri, stream: 'route.${source.table}', key: '${source.table}:${after.id}' } });
+    const evs = events(20);
+    const p = await startPipeline({ sink, log: logOf(evs) });
+    await p.waitForCommit(19);
+    await p.coordinator.stop();
+    const orders = await readStream(direct, 'route.orders');
+    const items = await readStream(direct, 'route.items');
+    expect(orders).toHaveLength(10);
+    expect(items).toHaveLength(10);
+    expect(orders.every((e) => e.fields['tidemark-table'] === 'gen.orders')).toBe(true);
+    expect(items[0]!.fields['df-key']).toBe(`items:${(evs[1]!.after as { id: number }).id}`);
+  });
+});
+
+describe('redis sink: outage through Toxiproxy', () => {
+  for (const exactlyOnce of [false, true]) {
+    it(`stalls without loss and recovers (exactly_once: ${exactlyOnce})`, async () => {
+      const stream = `outage-${exactlyOnce}`;
+      const n = 1500;
+      const sink = makeSink({ type: 'redis', config: { id: `o-${exactlyOnce}`, uri, stream, exactly_once: exactlyOnce, send_timeout_secs: 1, batch_timeout_secs: 2, connect_timeout_secs: 1 } });
+      const p = await startPipeline({ sink, log: generatedLog({ events: n, txSize: 4, keys: 13 }), chunk: 50, chunkDelayMs: 5 });
+      await p.waitForCommit(200);
+      await topo.toxiproxy.down('redis');
+      try {
+        await new Promise((r) => setTimeout(r, 300));
+        const stalledAt = p.committed();
+        await new Promise((r) => setTimeout(r, 1200));
+        expect(p.committed()).toBe(stalledAt);
+        expect(stalledAt).toBeLessThan(n - 1);
+      } finally {
+        await topo.toxiproxy.up('redis');
+      }
+      await p.waitForCommit(n - 1, 30_000);
+      await p.coordinator.stop();
+      const got = await readStream(direct, stream);
+      const rows = rowsOf(got);
+      const unique = firstOccurrences(rows, (r) => r.key);
+      expect(unique).toHaveLength(n);
+      expect(unique.map((r) => r.v).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+      assertOrderPerKey(unique);
+      if (exactlyOnce) expect(rows).toHaveLength(n);
+    });
+  }
+});
+
+describe('redis sink: poison events', () => {
+  it('sends a routing failure to the real DLQ journal while its neighbours arrive', async () => {
+    const evs = events(30).map((e, i) => (i === 17 ? e : { ...e, after: { ...e.after, route: 'ok' } }));
+    const spec = pipelineSpec.parse({
+      apiVersion: 'tidemark/v1',
+      kind: 'Pipeline',
+      metadata: { name: 'redis-poison', tenant: TENANT },
+      spec: { source: { type: 'mysql', config: { id: 'm', dsn: 'mysql://x@localhost/db', tables: ['db.t'] } }, sinks: [{ type: 'redis', config: { id: 'r', uri, stream: 'x' } }], journal: { enabled: true } },
+    });
+    const dlq = openDeadLetterJournal(dataDir, spec);
+    const sink = makeSink({ type: 'redis', config: { id: 'r', uri, stream: 'poison.${after.route}' } }, { dlqEnabled: true });
+    const p = await startPipeline({ sink, log: logOf(evs), dlq });
+    await p.waitForCommit(29);
+    await p.coordinator.stop();
+    const got = await readStream(direct, 'poison.ok');
+    expect(got.map((g) => g.fields['tidemark-event-id'])).toEqual(evs.filter((_, i) => i !== 17).map((e) => e.id));
+    const entries = await dlq.peek({});
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.event_id).toBe(evs[17]!.id);
+    expect(entries[0]!.meta).toMatchObject({ sink_id: 'r', error_kind: 'routing' });
+  });
+
+  it('without a DLQ, a poison event stops the pipeline and nothing of its batch is written', async () => {
+    const evs = events(10).map((e, i) => (i === 4 ? e : { ...e, after: { ...e.after, route: 'ok' } }));
+    const sink = makeSink({ type: 'redis', config: { id: 'r', uri, stream: 'nodlq.${after.route}' } });
+    const p = await startPipeline({ sink, log: logOf(evs), batch: { max_events: 100 } });
+    await p.waitForFailure();
+    expect(p.coordinator.failure?.code).toBe('TIDEMARK_ERR_SINK_ROUTING');
+    expect(await direct.xlen('nodlq.ok')).toBe(0);
+  });
+});
+
+describe('redis sink: exactly-once script', () => {
+  const batchOf = (evs: ChangeEvent[], seq = 1): Batch => ({ seq, events: evs, bytes: 0, position: evs[evs.length - 1]!.source.position });
+
+  it('applies a batch once: a repeated batch is a no-op, a stale writer is refused', async () => {
+    const config = { id: 'eo', uri, stream: 'eo-direct.${source.table}', exactly_once: true };
+    const sink = makeSink({ type: 'redis', config }, { pipeline: 'eo-direct' });
+    await sink.open();
+    expect(await sink.readCheckpoint()).toBeNull();
+    const evs = events(8);
+    await sink.deliver(batchOf(evs));
+    await sink.deliver(batchOf(evs)); // the reply of the first was "lost": same batch again
+    expect((await direct.xlen('eo-direct.orders')) + (await direct.xlen('eo-direct.items'))).toBe(8);
+    expect(await sink.readCheckpoint()).toEqual({ offset: 7 });
+
+    // A second engine that has not read the checkpoint cannot append on top of it.
+    const stale = makeSink({ type: 'redis', config }, { pipeline: 'eo-direct' });
+    await stale.open();
+    const next = events(12).slice(8);
+    await expect(stale.deliver(batchOf(next))).rejects.toMatchObject({ code: 'TIDEMARK_ERR_REDIS_CHECKPOINT_CONFLICT', kind: 'retryable' });
+    expect(await stale.readCheckpoint()).toEqual({ offset: 7 });
+    await stale.deliver(batchOf(next));
+    expect((await direct.xlen('eo-direct.orders')) + (await direct.xlen('eo-direct.items'))).toBe(12);
+    await sink.close();
+    await stale.close();
+  });
+
+  it('writes nothing when one stream key has the wrong type', async () => {
+    await direct.set('eo-wrong.items', 'not a stream');
+    const sink = makeSink({ type: 'redis', config: { id: 'eo', uri, stream: 'eo-wrong.${source.table}', exactly_once: true } }, { pipeline: 'eo-wrong' });
+    await sink.open();
+    await sink.readCheckpoint();
+    await expect(sink.deliver(batchOf(events(4)))).rejects.toMatchObject({ code: 'TIDEMARK_ERR_REDIS_WRONGTYPE', kind: 'non-retryable' });
+    expect(await direct.xlen('eo-wrong.orders')).toBe(0);
+    expect(await sink.readCheckpoint()).toBeNull();
+    await sink.close();
+  });
+});
+
+describe('redis sink: no hidden re-sends', () => {
+  it('an XADD whose reply was lost is not re-sent by the client after it reconnects', async () => {
+    const sink = makeSink({ type: 'redis', config: { id: 'r', uri, stream: 'resend', batch_timeout_secs: 10 } });
+    await sink.open();
+    const evs = events(20);
+    // Requests reach Redis, replies are held: the writes happen, their acknowledgement is lost.
+    await topo.toxiproxy.timeout('redis', 0, { stream: 'downstream' });
+    const delivery = sink.deliver({ seq: 1, events: evs, bytes: 0, position: evs[19]!.source.position });
+    await eventuallyEqual(() => direct.xlen('resend'), 20);
+    await topo.toxiproxy.down('redis');
+    await expect(delivery).rejects.toMatchObject({ kind: 'retryable' });
+    await topo.toxiproxy.clearToxics('redis');
+    await topo.toxiproxy.up('redis');
+    // ioredis reconnects within ~1 s; with autoResendUnfulfilledCommands it would now write them again.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await direct.xlen('resend')).toBe(20);
+    // The explicit retry is the coordinator's: the sink works again once reconnected.
+    await sink.deliver({ seq: 2, events: evs.slice(0, 5), bytes: 0, position: evs[4]!.source.position });
+    expect(await direct.xlen('resend')).toBe(25);
+    await sink.close();
+  });
+});
+
+async function eventuallyEqual(read: () => Promise<number>, expected: number, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while ((await read()) !== expected) {
+    if (Date.now() - started > timeoutMs) throw new Error(`expected ${expected}, still ${await read()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
