@@ -1,0 +1,15 @@
+export * from './checker.js';
+export * from './run-facts.js';
+export * from './compose.js';
+export * from './registry.js';
+export { noopChecker } from './noop.js';
+export { lostChecker } from './lost.js';
+export { duplicatedChecker } from './duplicated.js';
+export { reorderedChecker } from './reordered.js';
+export { phantomChecker } from './phantom.js';
+export { tornTransactionChecker } from './torn-transaction.js';
+export { stalledChecker } from './stalled.js';
+export { expectationChecker, GAP_FAULT_KINDS, type Expectation } from './expectation.js';
+export { MAX_EXAMPLES } from './examples.js';
+export { valuesEqual, imageDiff, numericText, timestampText, type ColumnDiff } from './normalize.js';
+export { recordIdentity } from './identity.js';

@@ -1,0 +1,70 @@
+import { overallValidity } from '../checkers/checker.js';
+import type { FaultEvent, Verdict } from '../history/index.js';
+
+/** One sample of a run's progress, taken by the runner every second or so. */
+export interface TimelineSample {
+  /** ms since the run started (`ScenarioRun.startedAt`). */
+  readonly t: number;
+  /** Row versions the workload had written and seen acknowledged so far. */
+  readonly written: number;
+  /** Records each sink held so far, by sink name. */
+  readonly delivered: Readonly<Record<string, number>>;
+  /** Source commit to sink arrival, per sink, in ms; null when unknown at that instant. */
+  readonly lagMs: Readonly<Record<string, number | null>>;
+  /** What the engine was doing: running, starting, down, failed... */
+  readonly engine: string;
+}
+
+/** One scenario run for one source family. */
+export interface ScenarioRun {
+  readonly scenario: string;
+  readonly description?: string;
+  readonly source: 'mysql' | 'postgres';
+  readonly seed?: number;
+  /** ms since the Unix epoch. */
+  readonly startedAt: number;
+  readonly durationMs: number;
+  /** Where the time went: setup, workload, catch-up, read, check. */
+  readonly phases?: readonly { readonly name: string; readonly ms: number }[];
+  readonly sinks: readonly string[];
+  readonly verdicts: readonly Verdict[];
+  /** Faults with their windows (ms since the Unix epoch, like startedAt). */
+  readonly faults: readonly FaultEvent[];
+  readonly timeline: readonly TimelineSample[];
+  /** A harness failure that kept the run from being judged (setup failed, a reader threw). */
+  readonly error?: string;
+  /** The scenario as YAML, for re-running a generated or shrunk schedule. */
+  readonly scenarioYaml?: string;
+}
+
+export interface RunReport {
+  readonly title?: string;
+  /** ms since the Unix epoch. */
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly seed?: number;
+  /** The command line that produced the report. */
+  readonly command?: string;
+  readonly runs: readonly ScenarioRun[];
+}
+
+/** A run passes when it was judged (no harness error, at least one verdict) and every verdict is valid. */
+export function runPassed(run: ScenarioRun): boolean {
+  return run.error === undefined && run.verdicts.length > 0 && overallValidity(run.verdicts) === 'valid';
+}
+
+export function summarize(report: RunReport): { passed: number; failed: number } {
+  const passed = report.runs.filter(runPassed).length;
+  return { passed, failed: report.runs.length - passed };
+}
+
+/** The last line the CLI prints: `N passed, M failed` (one count per scenario × source run). */
+export function summaryLine(report: RunReport): string {
+  const { passed, failed } = summarize(report);
+  return `${passed} passed, ${failed} failed`;
+}
+
+/** `network-partition (mysql)`: how a run is named in every report. */
+export function runTitle(run: ScenarioRun): string {
+  return `${run.scenario} (${run.source})`;
+}
