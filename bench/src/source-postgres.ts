@@ -1,0 +1,169 @@
+import { MemoryCheckpointBackend } from '@tidemark/engine/checkpoints/index';
+import { postgresSourceConfig } from '@tidemark/engine/config/index';
+import { Coordinator } from '@tidemark/engine/coordinator/index';
+import type { Position } from '@tidemark/engine/event/index';
+import { silentLogger } from '@tidemark/engine/logging/logger';
+import { PostgresSource } from '@tidemark/engine/sources/postgres/index';
+import { ChangeAssembler } from '@tidemark/engine/sources/postgres/change-assembler';
+import { parseDsn } from '@tidemark/engine/sources/postgres/dsn';
+import { comparePgPositions } from '@tidemark/engine/sources/postgres/position';
+import { decodePgoutput, xlogDataPayload, XLOG_DATA } from '@tidemark/engine/sources/postgres/protocol/index';
+import { ReplicationConnection } from '@tidemark/engine/sources/postgres/replication-connection';
+import { ReplicationStream } from '@tidemark/engine/sources/postgres/replication-stream';
+import { SchemaRegistry } from '@tidemark/engine/sources/postgres/schema-registry';
+import { TypeCatalog } from '@tidemark/engine/sources/postgres/types/type-catalog';
+import type { Source, SourceContext } from '@tidemark/engine/sources/source';
+import { NullSink } from '@tidemark/engine/testing/index';
+import { pgOptions, startTopology } from '@tidemark/chaos/infra/index';
+import pg from 'pg';
+import { withPeakRss, type BenchResult } from './report.js';
+
+const TX_ROWS = 1000;
+const BATCH = { max_events: 2000, max_bytes: 64 * 1024 * 1024, max_ms: 100, respect_source_tx: true, max_inflight: 4 };
+
+/**
+ * 1. Drains a backlog through the real Postgres source: the slots and publication exist
+ *    before the load, `events` rows are written in transactions of 1,000 while nothing reads,
+ *    then source -> coordinator (batches of 2,000) -> null sink runs until every row arrived.
+ *    This is bounded by how fast the server's walsender decodes WAL on this machine.
+ * 2. The client side alone: the same stream captured from a second slot and replayed in
+ *    process through the source's decoder and transaction assembler into the coordinator.
+ */
+export async function benchSourcePostgres(args: { events?: number }): Promise<BenchResult[]> {
+  const total = args.events ?? 1_000_000;
+  const topology = await startTopology(['postgres'], { provider: 'native' });
+  try {
+    const o = pgOptions(topology.get('postgres').info(), 'direct');
+    const dsn = `postgres://${o.user}@${o.host}:${o.port}/${o.database}`;
+    const loadSeconds = await loadBacklog(o, total);
+    const source = new PostgresSource(postgresSourceConfig.parse({ id: 'bench', dsn, slot: 'bench_slot', publication: 'bench_pub', tables: ['public.bench_orders'] }));
+    const endToEnd = await drain(source, total);
+    const captured = await capture(dsn, total);
+    const clientOnly = await drain(new ReplaySource(captured), total);
+    return [
+      { name: 'source-postgres: server -> source -> null sink', events: total, ...endToEnd.result, notes: `${endToEnd.batches} batches; backlog written in ${loadSeconds.toFixed(1)} s` },
+      { name: 'source-postgres: client side only (replayed)', events: total, ...clientOnly.result, notes: `${captured.length} captured messages decoded, assembled, batched` },
+    ];
+  } finally {
+    await topology.down();
+  }
+}
+
+async function loadBacklog(o: pg.ClientConfig, total: number): Promise<number> {
+  const admin = new pg.Client(o);
+  await admin.connect();
+  try {
+    await admin.query('CREATE TABLE bench_orders (id bigint PRIMARY KEY, customer text NOT NULL, amount numeric(12,2) NOT NULL, paid boolean NOT NULL, created_at timestamptz NOT NULL)');
+    await admin.query('CREATE PUBLICATION bench_pub FOR TABLE bench_orders');
+    await admin.query("SELECT pg_create_logical_replication_slot('bench_slot', 'pgoutput'), pg_create_logical_replication_slot('bench_capture', 'pgoutput')");
+    const started = performance.now();
+    await admin.query(`DO $$ BEGIN
+      FOR t IN 0..${Math.ceil(total / TX_ROWS) - 1} LOOP
+        INSERT INTO bench_orders SELECT g, 'customer-' || (g % 1000), (g % 10000) / 100.0, g % 2 = 0, now()
+          FROM generate_series(t * ${TX_ROWS} + 1, least((t + 1) * ${TX_ROWS}, ${total})) g;
+        COMMIT;
+      END LOOP; END $$`);
+    return (performance.now() - started) / 1000;
+  } finally {
+    await admin.end();
+  }
+}
+
+async function drain(source: Source, total: number): Promise<{ result: { seconds: number; peakRssMb: number }; batches: number }> {
+  const sink = new NullSink();
+  const backend = new MemoryCheckpointBackend();
+  const coordinator = new Coordinator({ pipeline: 'bench', tenant: 'bench', source, sinks: [sink], batch: BATCH, commitPolicy: { mode: 'required' }, store: backend.forPipeline('bench') });
+  const { value: seconds, peakRssMb } = await withPeakRss(async () => {
+    const started = performance.now();
+    await coordinator.start();
+    while (sink.events < total) {
+      if (coordinator.state === 'failed') throw coordinator.failure;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    await coordinator.stop();
+    return elapsed;
+  });
+  await backend.close();
+  if (sink.events !== total) throw new Error(`benchmark lost events: ${sink.events} of ${total} delivered`);
+  return { result: { seconds, peakRssMb }, batches: sink.batches };
+}
+
+/** Copies every CopyData message of the capture slot until `total` inserts went by. */
+async function capture(dsn: string, total: number): Promise<Buffer[]> {
+  const connection = await ReplicationConnection.open(parseDsn(dsn, 'bench').settings, 'bench-capture');
+  const chunks: Buffer[] = [];
+  let inserts = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const stream = new ReplicationStream(connection.client, {
+    slot: 'bench_capture',
+    publication: 'bench_pub',
+    startLsn: 0n,
+    statusIntervalMs: 10_000,
+    status: () => ({ written: 0n, flushed: 0n }),
+    handler: {
+      onXLogData: (chunk) => {
+        chunks.push(Buffer.from(chunk));
+        if (chunk[25] === 0x49 && ++inserts === total) done();
+      },
+      onKeepalive: () => {},
+    },
+  });
+  await stream.start();
+  await finished;
+  await stream.stop();
+  return chunks;
+}
+
+/** The source's decode + assemble path over captured bytes, honouring pause like a socket would. */
+class ReplaySource implements Source {
+  readonly id = 'replay';
+  private paused = false;
+  private wake: (() => void) | null = null;
+  private stopped = false;
+  constructor(private readonly chunks: readonly Buffer[]) {}
+
+  async start(ctx: SourceContext): Promise<Position> {
+    const schemas = new SchemaRegistry({
+      kv: ctx.kv,
+      namespace: 'bench',
+      types: new TypeCatalog(async () => []),
+      isCaptured: () => true,
+      fetchTable: async () => undefined,
+      logger: silentLogger(),
+    });
+    await schemas.init([]);
+    const assembler = new ChangeAssembler({ sourceId: 'bench', database: 'bench', generation: 0, schemas, isOutbox: () => false, coveredBySnapshot: () => false, emit: (e) => ctx.emit(e) }, null);
+    void this.pump(assembler);
+    return { lsn: '0/0', xid: null, i: -1 };
+  }
+
+  private async pump(assembler: ChangeAssembler): Promise<void> {
+    for (let i = 0; i < this.chunks.length && !this.stopped; ) {
+      if (this.paused) await new Promise<void>((resolve) => (this.wake = resolve));
+      // About one socket read's worth of messages per turn.
+      for (const end = Math.min(this.chunks.length, i + 512); i < end; i++) {
+        const chunk = this.chunks[i]!;
+        if (chunk[0] === XLOG_DATA) void assembler.handle(decodePgoutput(xlogDataPayload(chunk)));
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+  acknowledge(): void {}
+  comparePositions(a: Position, b: Position): number {
+    return comparePgPositions(a, b);
+  }
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+  }
+}

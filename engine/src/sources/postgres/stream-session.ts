@@ -1,0 +1,77 @@
+import { TidemarkError } from '../../errors/index.js';
+import type { Queryable } from './catalog.js';
+import type { ChangeAssembler } from './change-assembler.js';
+import type { AckMode, FlushTracker } from './flush-tracker.js';
+import { formatLsn, maxLsn, type Lsn } from './lsn.js';
+import type { PositionKey } from './position.js';
+import { decodePgoutput, decodeXLogDataHeader, PgoutputDecodeError, xlogDataPayload, type PrimaryKeepalive } from './protocol/index.js';
+import type { ReplicationConnection } from './replication-connection.js';
+import { ReplicationStream } from './replication-stream.js';
+
+export interface SessionOptions {
+  readonly connection: ReplicationConnection;
+  readonly slot: string;
+  readonly publication: string;
+  readonly startLsn: Lsn;
+  readonly assembler: ChangeAssembler;
+  readonly tracker: FlushTracker;
+  readonly ackMode: AckMode;
+  readonly statusIntervalMs: number;
+  /** Key of the newest emitted event, for the flush tracker's idle rule. */
+  readonly lastEmitted: () => PositionKey | null;
+}
+
+/** One START_REPLICATION session: bytes → pgoutput messages → assembler; flush LSNs from the tracker. */
+export class StreamSession {
+  readonly stream: ReplicationStream;
+  /** True once any message arrived (a reconnect backoff may reset). */
+  receivedData = false;
+
+  constructor(private readonly o: SessionOptions) {
+    this.stream = new ReplicationStream(o.connection.client, {
+      slot: o.slot,
+      publication: o.publication,
+      startLsn: o.startLsn,
+      statusIntervalMs: o.statusIntervalMs,
+      handler: { onXLogData: (chunk) => this.onXLogData(chunk), onKeepalive: (k) => this.onKeepalive(k) },
+      status: () => {
+        const flushed = o.tracker.flushLsn(o.lastEmitted(), o.assembler.boundary);
+        return { written: maxLsn(o.tracker.written, o.assembler.boundary), flushed };
+      },
+    });
+  }
+
+  private onXLogData(chunk: Buffer): void | Promise<void> {
+    this.receivedData = true;
+    let msg;
+    try {
+      msg = decodePgoutput(xlogDataPayload(chunk));
+    } catch (e) {
+      const at = chunk.length >= 9 ? formatLsn(decodeXLogDataHeader(chunk).walStart) : '?';
+      const tag = e instanceof PgoutputDecodeError ? e.tag : '';
+      throw new TidemarkError('TIDEMARK_ERR_SOURCE_DECODE', `${(e as Error).message} (at LSN ${at})`, { cause: e, context: { lsn: at, tag } });
+    }
+    if (this.o.ackMode === 'on-receive') this.o.tracker.received(decodeXLogDataHeader(chunk).walStart);
+    const wait = this.o.assembler.handle(msg);
+    // The library's auto-acknowledgement, reproduced for the test that shows what it loses.
+    if (this.o.ackMode === 'on-receive' && msg.tag === 'commit') this.stream.sendStatus(false);
+    return wait;
+  }
+
+  private onKeepalive(k: PrimaryKeepalive): void {
+    this.o.tracker.received(k.walEnd);
+    this.o.assembler.noteBoundary(k.walEnd);
+  }
+}
+
+/** The configured status interval, kept under half of wal_sender_timeout so the server never times us out. */
+export async function statusIntervalMs(db: Queryable, configuredSecs: number): Promise<number> {
+  const configured = configuredSecs * 1000;
+  try {
+    const { rows } = await db.query<{ ms: string }>("SELECT setting AS ms FROM pg_catalog.pg_settings WHERE name = 'wal_sender_timeout'");
+    const timeout = Number(rows[0]?.ms ?? 0);
+    return timeout > 0 ? Math.max(100, Math.min(configured, Math.floor(timeout / 2))) : configured;
+  } catch {
+    return configured;
+  }
+}
