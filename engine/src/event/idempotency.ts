@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ChangeEvent, Row } from './change-event.js';
 
 /**
@@ -11,7 +11,8 @@ export function idempotencyKey(tenant: string, event: ChangeEvent): string {
 
 /** A UUID-shaped id derived from the idempotency key: stable across replays. */
 export function deterministicEventId(key: string): string {
-  const h = createHash('sha1').update(key).digest('hex');
+  // crypto.hash is the one-shot API: about 3x cheaper than createHash().update().digest().
+  const h = hash('sha1', key, 'hex');
   // Version 5 / RFC 4122 variant bits so consumers that validate UUIDs accept it.
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;

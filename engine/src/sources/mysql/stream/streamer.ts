@@ -1,0 +1,197 @@
+import type { ConnectionOptions } from 'mysql2';
+import type { ChangeEvent } from '../../../event/index.js';
+import type { TidemarkError } from '../../../errors/index.js';
+import type { Logger } from '../../../logging/logger.js';
+import { backoffDelay, type BackoffPolicy } from '../../../util/backoff.js';
+import { parseGtidState } from '../protocol/gtid.js';
+import { classifyMysqlError } from '../protocol/mysql-errors.js';
+import { resumePlan, type MysqlPosition } from '../protocol/position.js';
+import type { ServerState } from '../server/server-state.js';
+import { BinlogReader } from './binlog-reader.js';
+import type { HandoffFilter } from './handoff-filter.js';
+import { TxAssembler, type SchemaChange } from './tx-assembler.js';
+import type { TableResolver } from './table-resolver.js';
+
+export interface StreamerOptions {
+  readonly sourceId: string;
+  readonly tenant: string;
+  readonly connection: ConnectionOptions;
+  readonly replicaServerId: number;
+  readonly epoch: number;
+  readonly heartbeatMs: number;
+  readonly inactivityMs: number;
+  readonly backoff: BackoffPolicy;
+  readonly random: () => number;
+  readonly logger: Logger;
+  readonly tables: TableResolver;
+  readonly handoff: HandoffFilter | null;
+  /** Opens control connections and checks identity and reachability of `from`; throws classified errors. */
+  readonly prepare: (from: MysqlPosition) => Promise<ServerState>;
+  readonly refreshSchemas: (change: SchemaChange) => Promise<void>;
+  readonly emit: (event: ChangeEvent) => void;
+  readonly onReconnected: () => void;
+  /** A failure reconnecting cannot fix. */
+  readonly onFatal: (error: TidemarkError) => void;
+}
+
+/**
+ * Keeps one binlog dump running: connect, stream, and on a network failure reconnect with
+ * exponential backoff and full jitter from the last emitted position, which is a resume token,
+ * so nothing is emitted twice or skipped across reconnects (or across a failover, when the
+ * new server holds our GTID state).
+ */
+export class Streamer {
+  private reader: BinlogReader | null = null;
+  private assembler: TxAssembler | null = null;
+  private position: MysqlPosition;
+  private paused = false;
+  private stopped = false;
+  private attempt = 0;
+  private sleeping: { cancel: () => void } | null = null;
+  /** Counters of assemblers already replaced, so metrics see totals. */
+  private retired = { events: 0, bytes: 0 };
+
+  constructor(private readonly o: StreamerOptions, from: MysqlPosition) {
+    this.position = from;
+  }
+
+  /** First connect: rejects with the classified error so start() can report it. */
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  get counters(): { events: number; bytes: number; lastTs: number } {
+    const a = this.assembler;
+    return { events: this.retired.events + (a?.events ?? 0), bytes: this.retired.bytes + (a?.bytes ?? 0), lastTs: a?.lastTs ?? 0 };
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.reader?.pause('backpressure');
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.reader?.resume('backpressure');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sleeping?.cancel();
+    await this.teardown();
+  }
+
+  private async connect(): Promise<void> {
+    const from = this.position;
+    const state = await this.o.prepare(from);
+    if (this.stopped) return;
+    const plan = resumePlan(from);
+    const assembler = new TxAssembler(
+      {
+        sourceId: this.o.sourceId,
+        tenant: this.o.tenant,
+        emit: this.o.emit,
+        tables: this.o.tables,
+        refreshSchemas: this.o.refreshSchemas,
+        hold: (on) => (on ? this.reader?.pause('schema') : this.reader?.resume('schema')),
+        fail: (e) => this.onStreamError(reader, e),
+      },
+      {
+        epoch: this.o.epoch,
+        serverId: state.identity.serverId,
+        gtid: from.gtid_set === null ? null : parseGtidState(from.gtid_set, state.identity.flavor),
+        file: from.file,
+        pos: from.pos,
+        skip: plan.skip === null ? null : { gtid: plan.skip.gtid, index: plan.skip.count - 1 },
+        handoff: this.o.handoff,
+      },
+    );
+    const reader = new BinlogReader({
+      connection: this.o.connection,
+      serverId: this.o.replicaServerId,
+      from: plan,
+      heartbeatMs: this.o.heartbeatMs,
+      inactivityMs: this.o.inactivityMs,
+      onInput: (input) => assembler.push(input),
+      onError: (e) => this.onStreamError(reader, e),
+    });
+    if (this.paused) reader.pause('backpressure');
+    this.assembler = assembler;
+    this.reader = reader;
+    try {
+      await reader.start();
+    } catch (e) {
+      await this.teardown();
+      throw classifyMysqlError(e, { source: this.o.sourceId, from: describePosition(from) });
+    }
+    this.o.logger.info({ from: describePosition(from), server: state.identity }, 'binlog streaming started');
+  }
+
+  private onStreamError(reader: BinlogReader, e: unknown): void {
+    if (this.stopped || reader !== this.reader) return;
+    const error = classifyMysqlError(e, { source: this.o.sourceId });
+    if (error.kind !== 'retryable') {
+      void this.teardown();
+      this.o.onFatal(error);
+      return;
+    }
+    this.position = this.assembler?.lastPosition ?? this.position;
+    void this.teardown().then(() => this.reconnectLoop(error));
+  }
+
+  private async reconnectLoop(cause: TidemarkError): Promise<void> {
+    let last = cause;
+    while (!this.stopped) {
+      const delay = backoffDelay(this.attempt++, this.o.backoff, this.o.random);
+      this.o.logger.warn({ err: last, attempt: this.attempt, retryInMs: delay, from: describePosition(this.position) }, 'binlog connection lost; reconnecting');
+      await this.sleep(delay);
+      if (this.stopped) return;
+      try {
+        await this.connect();
+        if (this.stopped) return;
+        this.attempt = 0;
+        this.o.onReconnected();
+        return;
+      } catch (e) {
+        last = classifyMysqlError(e, { source: this.o.sourceId });
+        if (last.kind !== 'retryable') {
+          this.o.onFatal(last);
+          return;
+        }
+      }
+    }
+  }
+
+  private async teardown(): Promise<void> {
+    const reader = this.reader;
+    const assembler = this.assembler;
+    this.reader = null;
+    if (assembler) {
+      this.retired = { events: this.retired.events + assembler.events, bytes: this.retired.bytes + assembler.bytes };
+      this.assembler = null;
+      assembler.close();
+    }
+    await reader?.stop();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.sleeping = null;
+        resolve();
+      }, ms);
+      this.sleeping = {
+        cancel: () => {
+          clearTimeout(t);
+          this.sleeping = null;
+          resolve();
+        },
+      };
+    });
+  }
+}
+
+export function describePosition(p: MysqlPosition): string {
+  const at = p.gtid_set !== null ? `gtid ${p.gtid_set || '(empty)'}` : `${p.file}:${p.pos}`;
+  return p.index >= 0 ? `${at} +${p.index + 1} rows of ${p.gtid ?? 'the next transaction'}` : at;
+}
