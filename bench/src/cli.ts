@@ -1,12 +1,26 @@
 import { parseArgs } from 'node:util';
+import { benchCheckers } from './checkers.js';
+import { benchControlPlane } from './control-plane.js';
 import { benchCoordinator } from './coordinator.js';
 import { printResults, type BenchResult } from './report.js';
+import { benchSinkKafka } from './sink-kafka.js';
+import { benchSinkNats } from './sink-nats.js';
+import { benchSinkRedis } from './sink-redis.js';
+import { benchSourceMysql } from './source-mysql.js';
+import { benchSourcePostgres } from './source-postgres.js';
 
 type Bench = (args: { events?: number }) => Promise<BenchResult[]>;
 
 /** One line per benchmark; `npm run bench -- <name> [--events N]`. */
 const BENCHES: Record<string, { run: Bench; about: string }> = {
+  checkers: { run: benchCheckers, about: 'every chaos checker over a 100,000-record sink history with a replayed suffix' },
+  'control-plane': { run: benchControlPlane, about: 'pipeline manager with Prometheus + activity hooks vs metrics off (memory source -> null sink)' },
   coordinator: { run: benchCoordinator, about: 'in-memory source -> coordinator -> null sink, batches of 2,000' },
+  'sink-redis': { run: benchSinkRedis, about: '1M events of ~500 bytes -> coordinator -> Redis Streams sink (native server), at-least-once and exactly-once' },
+  'sink-nats': { run: benchSinkNats, about: '1M events of ~500 bytes -> coordinator -> NATS JetStream sink (native server), every publish acked, Nats-Msg-Id dedup' },
+  'source-mysql': { run: benchSourceMysql, about: '1M-row binlog backlog (multi-row, then single-row transactions) -> MySQL source (native MariaDB) -> coordinator -> null sink, batches of 2,000' },
+  'source-postgres': { run: benchSourcePostgres, about: '1M-row backlog (slot created before the load) -> Postgres source -> coordinator -> null sink, batches of 2,000' },
+  'sink-kafka': { run: benchSinkKafka, about: '1M events of ~500 bytes -> coordinator -> Kafka sink (native broker), both clients, at-least-once and exactly-once' },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,122 @@
+import kafkajs from 'kafkajs';
+import { address, startTopology, type Topology } from '@tidemark/chaos/infra/index';
+import { MemoryCheckpointBackend } from '@tidemark/engine/checkpoints/index';
+import { kafkaSinkConfig, type KafkaSinkConfig } from '@tidemark/engine/config/sinks';
+import { Coordinator } from '@tidemark/engine/coordinator/index';
+import { silentLogger } from '@tidemark/engine/logging/logger';
+import { NOOP_SINK_METRICS } from '@tidemark/engine/metrics/hooks';
+import { KafkaSink } from '@tidemark/engine/sinks/kafka/index';
+import { resolveProducerSettings } from '@tidemark/engine/sinks/kafka/client-conf';
+import { createClientAdapter } from '@tidemark/engine/sinks/kafka/load-client';
+import { MessageBuilder } from '@tidemark/engine/sinks/kafka/messages';
+import { generatedLog, MemorySource, type MemoryPosition } from '@tidemark/engine/testing/index';
+import { withPeakRss, type BenchResult } from './report.js';
+
+const CLIENTS = ['confluent', 'kafkajs'] as const;
+const MODES = [
+  { name: 'at-least-once', exactlyOnce: false },
+  { name: 'exactly-once', exactlyOnce: true },
+] as const;
+
+/**
+ * `generatedLog` (payloadBytes 500, transactions of 4) -> coordinator -> Kafka sink, against a
+ * native single-node broker on its direct listener (Toxiproxy would only measure itself), for
+ * both clients, at-least-once and exactly-once. Batches of BENCH_KAFKA_BATCH events (default
+ * 10,000), 4 in flight, memory checkpoints: the sink is what is measured.
+ * Env: BENCH_KAFKA_CLIENTS=confluent,kafkajs  BENCH_KAFKA_MODES=at-least-once,exactly-once
+ *      BENCH_KAFKA_PARTITIONS (default 6)  BENCH_KAFKA_BATCH  BENCH_KAFKA_CONF='{"linger.ms":"5"}'
+ *      BENCH_KAFKA_RAW=1 adds, per client, the ceiling of the client alone: the same records,
+ *      built once, sent again and again through the adapter (no source, coordinator or envelope).
+ */
+export async function benchSinkKafka(args: { events?: number }): Promise<BenchResult[]> {
+  const total = args.events ?? 1_000_000;
+  const clients = (process.env.BENCH_KAFKA_CLIENTS?.split(',') ?? CLIENTS) as Array<(typeof CLIENTS)[number]>;
+  const modes = MODES.filter((m) => (process.env.BENCH_KAFKA_MODES?.split(',') ?? MODES.map((x) => x.name)).includes(m.name));
+  const topology = await startTopology(['kafka'], { provider: 'native' });
+  const results: BenchResult[] = [];
+  try {
+    for (const client of clients) {
+      if (process.env.BENCH_KAFKA_RAW === '1') results.push(await runRaw(topology, total, client));
+      for (const mode of modes) results.push(await runOnce(topology, total, client, mode.exactlyOnce, `sink-kafka ${client} ${mode.name}`));
+    }
+  } finally {
+    await topology.down();
+  }
+  return results;
+}
+
+async function runOnce(topology: Topology, total: number, client: (typeof CLIENTS)[number], exactlyOnce: boolean, name: string): Promise<BenchResult> {
+  const brokers = address(topology.get('kafka'), 'direct');
+  const batchEvents = Number(process.env.BENCH_KAFKA_BATCH ?? 10_000);
+  const pipeline = `bench-${client}-${exactlyOnce ? 'eos' : 'alo'}`;
+  const config: KafkaSinkConfig = kafkaSinkConfig.parse({
+    id: 'kafka',
+    brokers,
+    topic: pipeline,
+    client,
+    exactly_once: exactlyOnce,
+    client_conf: JSON.parse(process.env.BENCH_KAFKA_CONF ?? '{}') as Record<string, string>,
+  });
+  const sink = new KafkaSink(config, { pipeline, tenant: 'bench', logger: silentLogger(), metrics: NOOP_SINK_METRICS, dlqEnabled: false });
+  await createTopic(brokers, pipeline, Number(process.env.BENCH_KAFKA_PARTITIONS ?? 6));
+  const source = new MemorySource(generatedLog({ events: total, txSize: 4, keys: 10_000, payloadBytes: 500 }), { id: 'bench', chunk: 8192 });
+  const coordinator = new Coordinator({
+    pipeline,
+    tenant: 'bench',
+    source,
+    sinks: [sink],
+    batch: { max_events: batchEvents, max_bytes: 64 * 1024 * 1024, max_ms: 100, respect_source_tx: true, max_inflight: 4 },
+    commitPolicy: { mode: 'required' },
+    store: new MemoryCheckpointBackend().forPipeline(pipeline),
+  });
+  const last = total - 1;
+  const { value: seconds, peakRssMb } = await withPeakRss(async () => {
+    const started = performance.now();
+    await coordinator.start();
+    while (source.acknowledged.length === 0 || (source.acknowledged[source.acknowledged.length - 1] as MemoryPosition).offset < last) {
+      if (coordinator.state === 'failed') throw new Error(`${name}: pipeline failed: ${coordinator.failure?.message}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await coordinator.stop();
+    return seconds;
+  });
+  return { name, events: total, seconds, peakRssMb, notes: `${sink.clientName}, batches of ${batchEvents}` };
+}
+
+/** Creates the benchmark topic with a few partitions (auto-creation would give it one). */
+async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
+  const admin = new kafkajs.Kafka({ brokers: [brokers], logLevel: kafkajs.logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The client's own ceiling on this host: one batch of real records, built once, sent at-least-once over and over. */
+async function runRaw(topology: Topology, total: number, client: (typeof CLIENTS)[number]): Promise<BenchResult> {
+  const brokers = address(topology.get('kafka'), 'direct');
+  const batchEvents = Number(process.env.BENCH_KAFKA_BATCH ?? 10_000);
+  const pipeline = `bench-${client}-raw`;
+  const config = kafkaSinkConfig.parse({ id: 'kafka', brokers, topic: pipeline, client });
+  await createTopic(brokers, pipeline, Number(process.env.BENCH_KAFKA_PARTITIONS ?? 6));
+  const settings = resolveProducerSettings(config, { pipeline });
+  const adapter = createClientAdapter(config, settings, silentLogger());
+  const log = generatedLog({ events: batchEvents, txSize: 4, keys: 10_000, payloadBytes: 500 });
+  const events = Array.from({ length: batchEvents }, (_, i) => log.at(i));
+  const { topics } = new MessageBuilder(config, { pipeline, tenant: 'bench', maxMessageBytes: settings.maxMessageBytes }).build(events);
+  const producer = await adapter.connectProducer();
+  try {
+    const { value: seconds, peakRssMb } = await withPeakRss(async () => {
+      const started = performance.now();
+      for (let sent = 0; sent < total; sent += batchEvents) await producer.send(topics);
+      return (performance.now() - started) / 1000;
+    });
+    return { name: `client alone: ${client} produce`, events: total, seconds, peakRssMb, notes: `same ${batchEvents} records re-sent` };
+  } finally {
+    await producer.disconnect();
+    await adapter.close();
+  }
+}

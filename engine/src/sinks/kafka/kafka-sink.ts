@@ -1,0 +1,214 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KafkaSinkConfig } from '../../config/sinks.js';
+import type { Batch, ChangeEvent, Position } from '../../event/index.js';
+import { TidemarkError } from '../../errors/index.js';
+import { CLEAN_DELIVERY, type DeliveryReport, type Sink, type SinkContext } from '../sink.js';
+import type { KafkaClientAdapter, OutgoingMessage, ProducerAdapter } from './adapter.js';
+import { CHECKPOINT_TOPIC_CONFIG, CHECKPOINT_TOPIC_PARTITIONS, checkpointKey, encodeCheckpoint, samePosition } from './checkpoint-record.js';
+import { readLatestCheckpoint } from './checkpoint-reader.js';
+import { classifyKafkaError } from './classify.js';
+import { resolveProducerSettings, type ProducerSettings } from './client-conf.js';
+import { createClientAdapter } from './load-client.js';
+import { MessageBuilder, topicProblem } from './messages.js';
+import { partitionForKey } from './murmur2.js';
+
+/**
+ * Kafka sink. At-least-once: the idempotent producer, acks=all, each batch acknowledged whole.
+ * Exactly-once: each batch is one transaction holding its events AND the sink's checkpoint
+ * record (compacted checkpoint topic, key `{pipeline}/{sink}`), so a read_committed consumer
+ * sees a batch exactly when the checkpoint that covers it exists; after a crash or an unknown
+ * commit outcome the sink reads that checkpoint back and skips what Kafka already holds.
+ */
+export class KafkaSink implements Sink {
+  readonly id: string;
+  readonly required: boolean;
+  readonly ownsCheckpoint: boolean;
+  private readonly settings: ProducerSettings;
+  private readonly client: KafkaClientAdapter;
+  private readonly builder: MessageBuilder;
+  private readonly key: string;
+  private producer: ProducerAdapter | null = null;
+  private checkpointPartition = -1;
+  /** The checkpoint Kafka holds, as far as this instance knows (exactly-once only). */
+  private held: Position | null = null;
+  /** A commit failed in a way that leaves its outcome unknown until the checkpoint is read back. */
+  private unresolved = false;
+  /** Since the last failure or checkpoint read, batches may overlap what Kafka holds. */
+  private recovering = true;
+
+  constructor(private readonly config: KafkaSinkConfig, private readonly ctx: SinkContext, client?: KafkaClientAdapter) {
+    this.id = config.id;
+    this.required = config.required;
+    this.ownsCheckpoint = config.exactly_once;
+    for (const [field, topic] of [['topic', config.topic], ['checkpoint_topic', config.checkpoint_topic]] as const) {
+      const problem = topic.includes('${') ? null : topicProblem(topic);
+      if (problem) throw new TidemarkError('TIDEMARK_ERR_CONFIG_INVALID', `kafka sink ${config.id}: ${field} "${topic}" ${problem}`, { context: { sink: config.id, field } });
+    }
+    this.settings = resolveProducerSettings(config, ctx);
+    this.client = client ?? createClientAdapter(config, this.settings, ctx.logger);
+    this.builder = new MessageBuilder(config, { pipeline: ctx.pipeline, tenant: ctx.tenant, maxMessageBytes: this.settings.maxMessageBytes });
+    this.key = checkpointKey(ctx.pipeline, config.id);
+  }
+
+  get clientName(): string {
+    return this.client.name;
+  }
+
+  async open(): Promise<void> {
+    try {
+      if (this.config.exactly_once) await this.prepareCheckpointTopic();
+      await this.connectedProducer();
+    } catch (e) {
+      throw this.classify(e, 'open');
+    }
+    this.ctx.logger.info({ sink: this.id, client: this.client.name, exactlyOnce: this.config.exactly_once, transactionalId: this.settings.transactionalId }, 'kafka sink open');
+  }
+
+  /**
+   * Retries transient failures itself: the coordinator reads the checkpoint once at start, a
+   * brand-new checkpoint topic may not have a leader yet, and a transaction another pipeline
+   * left open on the same checkpoint partition holds read_committed readers back until the
+   * broker aborts it (transaction.timeout.ms), so that is how long this may wait.
+   */
+  async readCheckpoint(): Promise<Position | null> {
+    if (!this.config.exactly_once) return null;
+    const deadline = Date.now() + this.settings.sendTimeoutMs + Number(this.settings.properties['transaction.timeout.ms'] ?? 60_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // A (re)initialised producer has fenced older instances and ended their open transaction,
+        // and ours has none open, so the read below cannot wait on our own transactions.
+        await this.connectedProducer();
+        this.held = await readLatestCheckpoint(this.client, this.config.checkpoint_topic, this.key, Math.max(1_000, deadline - Date.now()));
+        this.unresolved = false;
+        this.recovering = true;
+        return this.held;
+      } catch (e) {
+        const error = this.classify(e, 'read checkpoint');
+        if (error.kind !== 'retryable' || Date.now() >= deadline) throw error;
+        this.ctx.logger.debug({ sink: this.id, attempt, err: error }, 'kafka checkpoint read failed, retrying');
+        await sleep(Math.min(2_000, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  async deliver(batch: Batch): Promise<DeliveryReport> {
+    if (this.config.exactly_once) return this.deliverInTransaction(batch);
+    const built = this.buildMessages(batch.events);
+    if (built.count > 0) {
+      try {
+        const producer = await this.connectedProducer();
+        await producer.send(built.topics);
+      } catch (e) {
+        this.discardProducer();
+        throw this.classify(e, 'send');
+      }
+    }
+    return built.poisoned.length > 0 ? { poisoned: built.poisoned } : CLEAN_DELIVERY;
+  }
+
+  async close(): Promise<void> {
+    const producer = this.producer;
+    this.producer = null;
+    await producer?.disconnect();
+    await this.client.close();
+  }
+
+  private async deliverInTransaction(batch: Batch): Promise<DeliveryReport> {
+    if (this.unresolved) await this.readCheckpoint();
+    const events = this.notYetHeld(batch);
+    if (events === null) return CLEAN_DELIVERY;
+    const built = this.buildMessages(events);
+    const checkpoint: OutgoingMessage = {
+      key: Buffer.from(this.key),
+      value: encodeCheckpoint({ position: batch.position, batch: batch.seq, events: built.count }),
+      headers: {},
+      partition: this.checkpointPartition,
+    };
+    let phase: 'begin' | 'send' | 'commit' = 'begin';
+    let producer: ProducerAdapter | null = null;
+    try {
+      producer = await this.connectedProducer();
+      await producer.beginTransaction();
+      phase = 'send';
+      await producer.send([...built.topics, { topic: this.config.checkpoint_topic, messages: [checkpoint] }]);
+      phase = 'commit';
+      await producer.commitTransaction();
+    } catch (e) {
+      const error = this.classify(e, `transaction (${phase})`);
+      this.recovering = true;
+      if (phase === 'commit') this.unresolved = true;
+      else if (phase === 'send' && producer && error.kind !== 'fatal') await this.abort(producer);
+      this.discardProducer();
+      throw error;
+    }
+    this.held = batch.position;
+    this.recovering = false;
+    this.ctx.metrics.txnCommitted();
+    return built.poisoned.length > 0 ? { poisoned: built.poisoned } : CLEAN_DELIVERY;
+  }
+
+  /**
+   * The events of `batch` Kafka does not hold yet, or null when it holds them all. The
+   * coordinator normally skips held events itself; this covers a retry whose checkpoint
+   * re-read failed, using the only comparison a sink has: equality with a position it wrote.
+   */
+  private notYetHeld(batch: Batch): readonly ChangeEvent[] | null {
+    const held = this.held;
+    // Streaming on from our own last commit, the next batch starts after it: nothing to compare.
+    if (held === null || !this.recovering) return batch.events;
+    if (samePosition(held, batch.position)) return null;
+    for (let i = batch.events.length - 1; i >= 0; i--) {
+      if (samePosition(batch.events[i]!.source.position, held)) return batch.events.slice(i + 1);
+    }
+    return batch.events;
+  }
+
+  private buildMessages(events: readonly ChangeEvent[]): ReturnType<MessageBuilder['build']> {
+    const built = this.builder.build(events);
+    // Without a DLQ nothing may be skipped: fail on the first poison event instead.
+    if (built.poisoned.length > 0 && !this.ctx.dlqEnabled) throw built.poisoned[0]!.error;
+    return built;
+  }
+
+  private async abort(producer: ProducerAdapter): Promise<void> {
+    try {
+      await producer.abortTransaction();
+      this.ctx.metrics.txnAborted();
+    } catch (e) {
+      // The transaction ends anyway: the next InitProducerId (or the broker's timeout) aborts it.
+      this.ctx.logger.debug({ sink: this.id, err: e }, 'kafka abort failed; the replacement producer aborts it');
+    }
+  }
+
+  private async connectedProducer(): Promise<ProducerAdapter> {
+    this.producer ??= await this.client.connectProducer();
+    return this.producer;
+  }
+
+  /** After any failure the producer is replaced: a fresh one has no half-finished state (kafkajs #598) and, transactional, fences the old. */
+  private discardProducer(): void {
+    const producer = this.producer;
+    this.producer = null;
+    void producer?.disconnect();
+  }
+
+  private async prepareCheckpointTopic(): Promise<void> {
+    const topic = this.config.checkpoint_topic;
+    let partitions = await this.client.partitionCount(topic);
+    if (partitions === null) {
+      await this.client.createTopic(topic, CHECKPOINT_TOPIC_PARTITIONS, CHECKPOINT_TOPIC_CONFIG);
+      partitions = await this.client.partitionCount(topic);
+      if (partitions === null) throw new Error(`checkpoint topic ${topic} was created but has no partitions yet`);
+      this.ctx.logger.info({ sink: this.id, topic, partitions }, 'created the exactly-once checkpoint topic (compacted)');
+    }
+    this.checkpointPartition = partitionForKey(Buffer.from(this.key), partitions);
+  }
+
+  private classify(e: unknown, operation: string): TidemarkError {
+    return classifyKafkaError(e, { sink: this.id, client: this.client.name, transactional: this.config.exactly_once, operation });
+  }
+}
+
+export function createKafkaSink(config: KafkaSinkConfig, ctx: SinkContext): Sink {
+  return new KafkaSink(config, ctx);
+}

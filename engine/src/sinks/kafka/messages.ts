@@ -1,0 +1,86 @@
+import type { KafkaSinkConfig } from '../../config/sinks.js';
+import { compileTemplate, createSerializer, defaultKey, eventHeaders, type ChangeEvent, type EventSerializer, type Template } from '../../event/index.js';
+import { isTidemarkError, TidemarkError } from '../../errors/index.js';
+import type { PoisonedEvent } from '../sink.js';
+import type { OutgoingMessage, TopicMessages } from './adapter.js';
+
+/** Kafka's legal topic names: 1–249 of [a-zA-Z0-9._-], not "." or "..". */
+export function topicProblem(topic: string): string | null {
+  if (topic.length > 249) return 'is longer than 249 characters';
+  if (topic === '.' || topic === '..') return 'is not a legal topic name';
+  if (!/^[a-zA-Z0-9._-]+$/.test(topic)) return 'has characters outside [a-zA-Z0-9._-]';
+  return null;
+}
+
+/** Record framing beyond key, value and headers (record v2 varints, attributes, batch header). */
+const RECORD_OVERHEAD = 96;
+/** Far more than the event headers and framing take unless a template puts kilobytes into them. */
+const HEADER_ALLOWANCE = 16 * 1024;
+
+export interface BuiltMessages {
+  readonly topics: TopicMessages[];
+  readonly count: number;
+  readonly poisoned: PoisonedEvent[];
+}
+
+/**
+ * Turns events into Kafka records: the envelope + encoding as value, the key template's value
+ * (or the serialised primary key, so per-key order maps onto one partition), the event headers,
+ * and the topic template's value. Events that cannot be routed, encoded or fit under
+ * `message.max.bytes` come back as poison instead of failing the batch.
+ */
+export class MessageBuilder {
+  private readonly topic: Template;
+  private readonly key: Template | null;
+  private readonly serializer: EventSerializer;
+
+  constructor(config: KafkaSinkConfig, private readonly ctx: { pipeline: string; tenant: string; maxMessageBytes: number }) {
+    this.topic = compileTemplate(config.topic, ctx, { what: `kafka sink ${config.id} topic`, validate: topicProblem });
+    this.key = config.key === undefined ? null : compileTemplate(config.key, ctx, { what: `kafka sink ${config.id} key` });
+    this.serializer = createSerializer(config.envelope, config.encoding);
+  }
+
+  build(events: readonly ChangeEvent[]): BuiltMessages {
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    const poisoned: PoisonedEvent[] = [];
+    let count = 0;
+    for (const event of events) {
+      let topic: string;
+      let message: OutgoingMessage;
+      try {
+        topic = this.topic.resolve(event);
+        message = this.message(event);
+      } catch (e) {
+        if (!isTidemarkError(e) || e.kind !== 'poison') throw e;
+        poisoned.push({ event, error: e });
+        continue;
+      }
+      let list = byTopic.get(topic);
+      if (!list) byTopic.set(topic, (list = []));
+      list.push(message);
+      count++;
+    }
+    return { topics: [...byTopic].map(([topic, messages]) => ({ topic, messages })), count, poisoned };
+  }
+
+  private message(event: ChangeEvent): OutgoingMessage {
+    const keyText = this.key ? this.key.resolve(event) : defaultKey(event);
+    const key = keyText === null ? null : Buffer.from(keyText);
+    const value = this.serializer.serialize(event);
+    const headers = eventHeaders(event, this.ctx.tenant);
+    // Headers are a few hundred bytes: only count them exactly when the record is near the limit.
+    const size = value.length + (key?.length ?? 0) + HEADER_ALLOWANCE < this.ctx.maxMessageBytes ? 0 : recordSize(key, value, headers);
+    if (size > this.ctx.maxMessageBytes) {
+      throw new TidemarkError('TIDEMARK_ERR_SINK_TOO_LARGE', `event ${event.id} (${event.source.db}.${event.source.table}) makes a ${size}-byte Kafka record, over message.max.bytes ${this.ctx.maxMessageBytes}`, {
+        context: { event: event.id, table: `${event.source.db}.${event.source.table}`, bytes: size, limit: this.ctx.maxMessageBytes },
+      });
+    }
+    return { key, value, headers };
+  }
+}
+
+export function recordSize(key: Buffer | null, value: Buffer, headers: Readonly<Record<string, string>>): number {
+  let size = RECORD_OVERHEAD + value.length + (key?.length ?? 0);
+  for (const name in headers) size += Buffer.byteLength(name) + Buffer.byteLength(headers[name]!) + 4;
+  return size;
+}
