@@ -1,16 +1,14 @@
 import kafkajs from 'kafkajs';
 import { address, startTopology, type Topology } from '@tidemark/chaos/infra/index';
-import { MemoryCheckpointBackend } from '@tidemark/engine/checkpoints/index';
 import { kafkaSinkConfig, type KafkaSinkConfig } from '@tidemark/engine/config/sinks';
-import { Coordinator } from '@tidemark/engine/coordinator/index';
 import { silentLogger } from '@tidemark/engine/logging/logger';
 import { NOOP_SINK_METRICS } from '@tidemark/engine/metrics/hooks';
 import { KafkaSink } from '@tidemark/engine/sinks/kafka/index';
 import { resolveProducerSettings } from '@tidemark/engine/sinks/kafka/client-conf';
 import { createClientAdapter } from '@tidemark/engine/sinks/kafka/load-client';
 import { MessageBuilder } from '@tidemark/engine/sinks/kafka/messages';
-import { generatedLog, MemorySource, type MemoryPosition } from '@tidemark/engine/testing/index';
 import { withPeakRss, type BenchResult } from './report.js';
+import { benchLog, runBaseline, runThroughSink } from './sink-run.js';
 
 const CLIENTS = ['confluent', 'kafkajs'] as const;
 const MODES = [
@@ -27,6 +25,7 @@ const MODES = [
  *      BENCH_KAFKA_PARTITIONS (default 6)  BENCH_KAFKA_BATCH  BENCH_KAFKA_CONF='{"linger.ms":"5"}'
  *      BENCH_KAFKA_RAW=1 adds, per client, the ceiling of the client alone: the same records,
  *      built once, sent again and again through the adapter (no source, coordinator or envelope).
+ *      BENCH_BASELINE=1 adds the same log through a null sink (the source and coordinator's share).
  */
 export async function benchSinkKafka(args: { events?: number }): Promise<BenchResult[]> {
   const total = args.events ?? 1_000_000;
@@ -34,6 +33,7 @@ export async function benchSinkKafka(args: { events?: number }): Promise<BenchRe
   const modes = MODES.filter((m) => (process.env.BENCH_KAFKA_MODES?.split(',') ?? MODES.map((x) => x.name)).includes(m.name));
   const topology = await startTopology(['kafka'], { provider: 'native' });
   const results: BenchResult[] = [];
+  if (process.env.BENCH_BASELINE === '1') results.push(await runBaseline(total, Number(process.env.BENCH_KAFKA_BATCH ?? 10_000)));
   try {
     for (const client of clients) {
       if (process.env.BENCH_KAFKA_RAW === '1') results.push(await runRaw(topology, total, client));
@@ -59,29 +59,8 @@ async function runOnce(topology: Topology, total: number, client: (typeof CLIENT
   });
   const sink = new KafkaSink(config, { pipeline, tenant: 'bench', logger: silentLogger(), metrics: NOOP_SINK_METRICS, dlqEnabled: false });
   await createTopic(brokers, pipeline, Number(process.env.BENCH_KAFKA_PARTITIONS ?? 6));
-  const source = new MemorySource(generatedLog({ events: total, txSize: 4, keys: 10_000, payloadBytes: 500 }), { id: 'bench', chunk: 8192 });
-  const coordinator = new Coordinator({
-    pipeline,
-    tenant: 'bench',
-    source,
-    sinks: [sink],
-    batch: { max_events: batchEvents, max_bytes: 64 * 1024 * 1024, max_ms: 100, respect_source_tx: true, max_inflight: 4 },
-    commitPolicy: { mode: 'required' },
-    store: new MemoryCheckpointBackend().forPipeline(pipeline),
-  });
-  const last = total - 1;
-  const { value: seconds, peakRssMb } = await withPeakRss(async () => {
-    const started = performance.now();
-    await coordinator.start();
-    while (source.acknowledged.length === 0 || (source.acknowledged[source.acknowledged.length - 1] as MemoryPosition).offset < last) {
-      if (coordinator.state === 'failed') throw new Error(`${name}: pipeline failed: ${coordinator.failure?.message}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    await coordinator.stop();
-    return seconds;
-  });
-  return { name, events: total, seconds, peakRssMb, notes: `${sink.clientName}, batches of ${batchEvents}` };
+  const result = await runThroughSink(sink, total, batchEvents, pipeline, name);
+  return { ...result, notes: `${sink.clientName}, ${result.notes}` };
 }
 
 /** Creates the benchmark topic with a few partitions (auto-creation would give it one). */
@@ -104,17 +83,20 @@ async function runRaw(topology: Topology, total: number, client: (typeof CLIENTS
   await createTopic(brokers, pipeline, Number(process.env.BENCH_KAFKA_PARTITIONS ?? 6));
   const settings = resolveProducerSettings(config, { pipeline });
   const adapter = createClientAdapter(config, settings, silentLogger());
-  const log = generatedLog({ events: batchEvents, txSize: 4, keys: 10_000, payloadBytes: 500 });
+  const log = benchLog(batchEvents);
   const events = Array.from({ length: batchEvents }, (_, i) => log.at(i));
   const { topics } = new MessageBuilder(config, { pipeline, tenant: 'bench', maxMessageBytes: settings.maxMessageBytes }).build(events);
   const producer = await adapter.connectProducer();
   try {
+    const cpuBefore = process.cpuUsage();
     const { value: seconds, peakRssMb } = await withPeakRss(async () => {
       const started = performance.now();
       for (let sent = 0; sent < total; sent += batchEvents) await producer.send(topics);
       return (performance.now() - started) / 1000;
     });
-    return { name: `client alone: ${client} produce`, events: total, seconds, peakRssMb, notes: `same ${batchEvents} records re-sent` };
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuUs = (cpu.user + cpu.system) / total;
+    return { name: `client alone: ${client} produce`, events: total, seconds, peakRssMb, notes: `same ${batchEvents} records re-sent, engine CPU ${cpuUs.toFixed(1)} µs/event` };
   } finally {
     await producer.disconnect();
     await adapter.close();

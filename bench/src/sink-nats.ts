@@ -6,7 +6,7 @@ import { silentLogger } from '@tidemark/engine/logging/logger';
 import { NOOP_SINK_METRICS } from '@tidemark/engine/metrics/hooks';
 import { NatsSink } from '@tidemark/engine/sinks/nats/index';
 import type { BenchResult } from './report.js';
-import { runOnce } from './sink-redis.js';
+import { runBaseline, runThroughSink } from './sink-run.js';
 
 /**
  * `generatedLog` (payloadBytes 500, transactions of 4) -> coordinator -> NATS JetStream sink on
@@ -27,12 +27,13 @@ export async function benchSinkNats(args: { events?: number }): Promise<BenchRes
       metrics: NOOP_SINK_METRICS,
       dlqEnabled: false,
     });
-    const result = await runOnce(sink, total, batchEvents, pipeline, 'sink-nats at-least-once (server dedup)');
+    const result = await runThroughSink(sink, total, batchEvents, pipeline, 'sink-nats at-least-once (server dedup)');
     const nc = await connect({ servers });
     const stored = (await (await jetstreamManager(nc)).streams.info('BENCH')).state.messages;
     await nc.close();
     if (stored < total) throw new Error(`BENCH: only ${stored} of ${total} messages in the stream`);
-    return [{ ...result, notes: `${result.notes}, ${stored} messages` }];
+    const baseline = process.env.BENCH_BASELINE === '1' ? [await runBaseline(total, batchEvents)] : [];
+    return [...baseline, { ...result, notes: `${result.notes}, ${stored} messages` }];
   } finally {
     await topology.down();
   }

@@ -36,6 +36,8 @@ export const kafkaSinkConfig = z.strictObject({
   client: oneOf(['auto', 'kafkajs', 'confluent'] as const).default('auto'),
   /** Compacted topic that holds the exactly-once checkpoint (key `{pipeline}/{sink}`), written in each batch's transaction. */
   checkpoint_topic: nonEmptyString().default('__tidemark_checkpoints'),
+  /** Event metadata as seven `tidemark-*` headers, one `tidemark` JSON header, or none (docs/sinks/kafka.md). */
+  metadata_headers: oneOf(['full', 'compact', 'none'] as const).default('full'),
 });
 
 export const redisSinkConfig = z.strictObject({

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeEnvelope } from '../../../chaos/src/readers/decode/envelope.js';
 import { decodeRecord, type RawRecord } from '../../../chaos/src/readers/decode/record.js';
-import { createEnvelope, eventHeaders, idempotencyKey, type ChangeEvent, type Op } from '../../../engine/src/event/index.js';
+import { createEnvelope, eventHeaders, idempotencyKey, metadataHeaders, type ChangeEvent, type Op } from '../../../engine/src/event/index.js';
 import { WORKLOAD_PRIMARY_KEYS } from '../../../chaos/src/workload/schema.js';
 
 const ENVELOPES = [{ type: 'native' }, { type: 'debezium' }, { type: 'cloudevents', type_prefix: 'com.acme.cdc' }] as const;
@@ -73,5 +73,25 @@ describe('decodeRecord', () => {
     const record = decodeRecord(raw(Buffer.from(JSON.stringify({ ...cloud, subject: undefined })), { idempotency_key: 'k1', 'tidemark-table': 's1.chaos_orders' }), WORKLOAD_PRIMARY_KEYS);
     expect(record).toMatchObject({ table: 'chaos_orders', db: 's1', idempotencyKey: 'k1' });
     expect(() => decodeRecord(raw('{not json', {}), WORKLOAD_PRIMARY_KEYS)).toThrow(/payload is not JSON/);
+  });
+
+  it('reads the compact metadata layout (one `tidemark` header) as the full one, whatever the tx id and table contain', () => {
+    const awkward = fc.string({ minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(eventArb, awkward, awkward, (base, txId, table) => {
+        const event = { ...base, tx: { ...base.tx, id: txId }, source: { ...base.source, table } };
+        const payload = JSON.stringify(createEnvelope({ type: 'native' })(event));
+        const full = decodeRecord(raw(payload, eventHeaders(event, 'a|b')), {});
+        const compact = decodeRecord(raw(payload, metadataHeaders('compact', event, 'a|b')), {});
+        expect(compact).toEqual(full);
+        expect(compact).toMatchObject({ idempotencyKey: idempotencyKey('a|b', event), txId, txIndex: event.tx.index, txEnd: event.tx.end });
+      }),
+    );
+  });
+
+  it('names a compact metadata value that is not a JSON object', () => {
+    const payload = JSON.stringify(createEnvelope({ type: 'native' })(event));
+    expect(() => decodeRecord(raw(payload, { tidemark: 'tx=1' }), WORKLOAD_PRIMARY_KEYS)).toThrow(/tidemark metadata is not JSON/);
+    expect(() => decodeRecord(raw(payload, { tidemark: '[1]' }), WORKLOAD_PRIMARY_KEYS)).toThrow(/not a JSON object/);
   });
 });

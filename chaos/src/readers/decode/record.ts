@@ -10,6 +10,14 @@ export const META = {
   table: 'tidemark-table',
 } as const;
 
+/**
+ * The `compact` metadata layout: one `tidemark` header (or field) holding the same facts as JSON,
+ * `{"v":1,"event-id":…,"idempotency-key":…,"tx-id":…,"tx-index":n,"tx-end":bool,"op":…,"table":…}`
+ * (engine/src/event/headers.ts, `metadata_headers: compact`).
+ */
+export const COMPACT_META = 'tidemark';
+const COMPACT_FIELDS = ['event-id', 'idempotency-key', 'tx-id', 'tx-index', 'tx-end', 'op', 'table'] as const;
+
 /** One message as a sink holds it, before decoding. */
 export interface RawRecord {
   /** The envelope: JSON text/bytes, or a value already parsed (an item of an HTTP batch). */
@@ -30,7 +38,8 @@ export interface RawRecord {
  */
 export function decodeRecord(raw: RawRecord, primaryKeys: Readonly<Record<string, readonly string[]>>): SinkRecord {
   const change = decodeEnvelope(parsePayload(raw.payload));
-  const [metaDb, metaTable] = splitTable(raw.meta[META.table]);
+  const meta = expandCompact(raw.meta);
+  const [metaDb, metaTable] = splitTable(meta[META.table]);
   const table = change.table ?? metaTable;
   if (!table) throw new Error('neither the envelope nor the tidemark-table metadata names the table');
   const image = change.op === 'd' ? change.before : (change.after ?? change.before);
@@ -39,19 +48,39 @@ export function decodeRecord(raw: RawRecord, primaryKeys: Readonly<Record<string
     stream: raw.stream,
     table,
     db: change.db ?? metaDb,
-    key: image ? canonicalKey(primaryKeys[table] ?? [], image) : '{}',
+    // Own keys only: a table named `toString` must not find Object.prototype.toString.
+    key: image ? canonicalKey((Object.hasOwn(primaryKeys, table) ? primaryKeys[table] : undefined) ?? [], image) : '{}',
     op: change.op,
     version: integer(image?.version),
     writer: integer(image?.writer),
     before: change.before,
     after: change.after,
-    idempotencyKey: raw.meta[META.idempotencyKey] ?? raw.meta.idempotency_key ?? null,
-    txId: raw.meta[META.txId] ?? null,
-    txIndex: integer(raw.meta[META.txIndex]),
-    txEnd: raw.meta[META.txEnd] === undefined ? null : raw.meta[META.txEnd] === '1' || raw.meta[META.txEnd] === 'true',
+    idempotencyKey: meta[META.idempotencyKey] ?? meta.idempotency_key ?? null,
+    txId: meta[META.txId] ?? null,
+    txIndex: integer(meta[META.txIndex]),
+    txEnd: meta[META.txEnd] === undefined ? null : meta[META.txEnd] === '1' || meta[META.txEnd] === 'true',
     position: raw.position,
     sinkTxn: raw.sinkTxn,
   };
+}
+
+/** Spreads a `compact` metadata value into the `full` names; separate headers, where both exist, win. */
+function expandCompact(meta: RawRecord['meta']): RawRecord['meta'] {
+  const compact = meta[COMPACT_META];
+  if (compact === undefined) return meta;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(compact);
+  } catch (err) {
+    throw new Error(`the ${COMPACT_META} metadata is not JSON (${(err as Error).message}): ${compact.slice(0, 60)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`the ${COMPACT_META} metadata is not a JSON object: ${compact.slice(0, 60)}`);
+  const out: Record<string, string | undefined> = { ...meta };
+  for (const name of COMPACT_FIELDS) {
+    const value = (parsed as Record<string, unknown>)[name];
+    if (value !== undefined && value !== null) out[`tidemark-${name}`] ??= String(value);
+  }
+  return out;
 }
 
 function parsePayload(payload: RawRecord['payload']): unknown {

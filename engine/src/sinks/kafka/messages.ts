@@ -1,5 +1,5 @@
 import type { KafkaSinkConfig } from '../../config/sinks.js';
-import { compileTemplate, createSerializer, defaultKey, eventHeaders, type ChangeEvent, type EventSerializer, type Template } from '../../event/index.js';
+import { compileTemplate, createSerializer, defaultKey, metadataHeaders, type ChangeEvent, type EventSerializer, type MetadataLayout, type Template } from '../../event/index.js';
 import { isTidemarkError, TidemarkError } from '../../errors/index.js';
 import type { PoisonedEvent } from '../sink.js';
 import type { OutgoingMessage, TopicMessages } from './adapter.js';
@@ -33,8 +33,10 @@ export class MessageBuilder {
   private readonly topic: Template;
   private readonly key: Template | null;
   private readonly serializer: EventSerializer;
+  private readonly layout: MetadataLayout;
 
   constructor(config: KafkaSinkConfig, private readonly ctx: { pipeline: string; tenant: string; maxMessageBytes: number }) {
+    this.layout = config.metadata_headers;
     this.topic = compileTemplate(config.topic, ctx, { what: `kafka sink ${config.id} topic`, validate: topicProblem });
     this.key = config.key === undefined ? null : compileTemplate(config.key, ctx, { what: `kafka sink ${config.id} key` });
     this.serializer = createSerializer(config.envelope, config.encoding);
@@ -67,7 +69,7 @@ export class MessageBuilder {
     const keyText = this.key ? this.key.resolve(event) : defaultKey(event);
     const key = keyText === null ? null : Buffer.from(keyText);
     const value = this.serializer.serialize(event);
-    const headers = eventHeaders(event, this.ctx.tenant);
+    const headers = metadataHeaders(this.layout, event, this.ctx.tenant);
     // Headers are a few hundred bytes: only count them exactly when the record is near the limit.
     const size = value.length + (key?.length ?? 0) + HEADER_ALLOWANCE < this.ctx.maxMessageBytes ? 0 : recordSize(key, value, headers);
     if (size > this.ctx.maxMessageBytes) {
