@@ -25,6 +25,7 @@ const MODES = [
  *      BENCH_KAFKA_PARTITIONS (default 6)  BENCH_KAFKA_BATCH  BENCH_KAFKA_CONF='{"linger.ms":"5"}'
  *      BENCH_KAFKA_RAW=1 adds, per client, the ceiling of the client alone: the same records,
  *      built once, sent again and again through the adapter (no source, coordinator or envelope).
+ *      BENCH_KAFKA_HEADERS=full|compact|none: the sink's metadata_headers (default full).
  *      BENCH_BASELINE=1 adds the same log through a null sink (the source and coordinator's share).
  */
 export async function benchSinkKafka(args: { events?: number }): Promise<BenchResult[]> {
@@ -56,11 +57,12 @@ async function runOnce(topology: Topology, total: number, client: (typeof CLIENT
     client,
     exactly_once: exactlyOnce,
     client_conf: JSON.parse(process.env.BENCH_KAFKA_CONF ?? '{}') as Record<string, string>,
+    metadata_headers: process.env.BENCH_KAFKA_HEADERS ?? 'full',
   });
   const sink = new KafkaSink(config, { pipeline, tenant: 'bench', logger: silentLogger(), metrics: NOOP_SINK_METRICS, dlqEnabled: false });
   await createTopic(brokers, pipeline, Number(process.env.BENCH_KAFKA_PARTITIONS ?? 6));
   const result = await runThroughSink(sink, total, batchEvents, pipeline, name);
-  return { ...result, notes: `${sink.clientName}, ${result.notes}` };
+  return { ...result, notes: `${sink.clientName}, ${config.metadata_headers} headers, ${result.notes}` };
 }
 
 /** Creates the benchmark topic with a few partitions (auto-creation would give it one). */

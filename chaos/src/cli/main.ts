@@ -8,7 +8,7 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
   setup: { load: async () => (await import('./setup-command.js')).setupCommand, summary: 'install servers, Kafka jars and Toxiproxy into the cache (idempotent)' },
   infra: { load: async () => (await import('./infra-command.js')).infraCommand, summary: 'infra up|down|status: run the topology behind Toxiproxy' },
-  // run: { load: async () => (await import('./run-command.js')).runCommand, summary: 'run chaos scenarios' },
+  run: { load: async () => (await import('./run-command.js')).runCommand, summary: 'run chaos scenarios: --scenario <name|all|random|file.yaml> (see run --help)' },
 };
 
 function usage(): string {

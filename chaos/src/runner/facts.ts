@@ -1,0 +1,47 @@
+import type { EngineFacts, PipelineFacts, RunFacts, SinkFacts } from '../checkers/index.js';
+import type { EngineProcess } from '../engine/engine-process.js';
+import type { SourceHistory } from '../history/index.js';
+
+/** The engine as the REST API reports it at the end of the run; health null when it does not answer. */
+export async function engineFacts(engine: EngineProcess): Promise<EngineFacts> {
+  if (!engine.running) return { health: null, pipelines: [] };
+  const health = await engine.api.health().then((h) => h.status, () => null);
+  const pipelines: PipelineFacts[] = await engine.api.listPipelines().then(
+    (list) => list.map((p) => ({ name: p.name, status: p.status, error: p.failure ? { code: p.failure.code, message: p.failure.message } : null })),
+    () => [],
+  );
+  return { health, pipelines };
+}
+
+export interface FactsInput {
+  readonly history: SourceHistory;
+  readonly workloadStartedAt: number;
+  readonly workloadEndedAt: number;
+  readonly catchUpFrom: number;
+  readonly deadlineMs: number;
+  readonly checkedAt: number;
+  readonly engine: EngineFacts;
+  readonly caughtUpAt: Readonly<Record<string, number | null>>;
+  readonly lagMs: Readonly<Record<string, number | null>>;
+  /** Tables each sink receives, when the scenario narrows them. */
+  readonly tables?: readonly string[];
+}
+
+/** RunFacts (chaos/src/checkers/run-facts.ts) from what the runner observed. */
+export function runFacts(i: FactsInput): RunFacts {
+  const first = Math.min(...i.history.txns.map((t) => t.invokedAt));
+  const last = Math.max(...i.history.txns.map((t) => t.completedAt));
+  const sinks: Record<string, SinkFacts> = {};
+  for (const [name, caughtUpAt] of Object.entries(i.caughtUpAt)) {
+    sinks[name] = { caughtUpAt, lagMs: i.lagMs[name] ?? null, ...(i.tables ? { tables: i.tables } : {}) };
+  }
+  return {
+    workloadStartedAt: Number.isFinite(first) ? first : i.workloadStartedAt,
+    workloadEndedAt: Number.isFinite(last) ? last : i.workloadEndedAt,
+    catchUpFrom: i.catchUpFrom,
+    deadlineMs: i.deadlineMs,
+    checkedAt: i.checkedAt,
+    engine: i.engine,
+    sinks,
+  };
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { mysqlOptions, pgOptions, redisOptions, kafkaBrokers, natsServers, type ServiceName } from '../infra/index.js';
+import type { ConnectionOptions } from '../workload/sql/session.js';
+import { prepareSchema, WORKLOAD_TABLES } from '../workload/index.js';
+import { renderPipeline, type RenderedPipeline } from './pipeline-render.js';
+import type { RunNamespace } from './namespace.js';
+import type { ChaosSession } from './session.js';
+import { sinkLayout, type SinkLayout } from './sink-layout.js';
+import { createSinkIos, type SinkIo } from './sinks/index.js';
+import type { PlannedRun } from './types.js';
+import { WARMUP_TABLE } from './warm-up.js';
+
+export interface PreparedRun {
+  readonly layout: SinkLayout;
+  readonly pipeline: RenderedPipeline;
+  readonly sinks: SinkIo[];
+  /** Where the workload writes: the primary's direct endpoint, or the workload proxy for a failover. */
+  readonly writeConnection: ConnectionOptions;
+  /** Admin connection on the primary's direct endpoint (warm-up, schema). */
+  readonly adminConnection: ConnectionOptions;
+  readonly workloadProxy?: string;
+  /** The workload tables the sinks receive, when the scenario narrows them. */
+  readonly tables?: readonly string[];
+}
+
+/**
+ * Everything before the engine starts: the workload's database with its tables (a Postgres
+ * publication needs them to exist), the sinks' topics and stream, the rendered pipeline.
+ */
+export async function prepareRun(session: ChaosSession, run: PlannedRun, ns: RunNamespace): Promise<PreparedRun> {
+  const { topology } = session;
+  const family = run.source;
+  const primary: ServiceName = session.primary[family];
+  const info = topology.get(primary).info();
+  const adminConnection = family === 'mysql' ? mysqlOptions(info, 'direct') : pgOptions(info, 'direct');
+  const tables = run.scenario.workload.tables?.map((t) => (WORKLOAD_TABLES.some((w) => w.name === t) ? t : `chaos_${t}`));
+  await prepareSchema({ source: family, connection: adminConnection, database: ns.database }, [...WORKLOAD_TABLES, WARMUP_TABLE]);
+
+  const failover = run.scenario.nemesis.some((n) => n.fault === 'failover');
+  const wp = failover ? await session.workloadProxy(family) : undefined;
+  const writeConnection = wp ? { ...adminConnection, ...wp.endpoint } : adminConnection;
+
+  const layout = sinkLayout(run.scenario, ns, [...(tables ?? WORKLOAD_TABLES.map((t) => t.name)), WARMUP_TABLE.name]);
+  const cdc = family === 'mysql' ? mysqlOptions(topology.get(family).info(), 'proxy', 'cdc') : pgOptions(topology.get(family).info(), 'proxy', 'cdc');
+  const scheme = family === 'mysql' ? 'mysql' : 'postgres';
+  const pipeline = renderPipeline({
+    templateText: readFileSync(run.pipelinePath, 'utf8'),
+    file: run.pipelinePath,
+    scenario: run.scenario.name,
+    source: family,
+    ns,
+    layout,
+    ...(tables ? { tables, extraTables: [WARMUP_TABLE.name] } : {}),
+    endpoints: {
+      // The engine always goes through the proxy named after the family, whichever server is primary.
+      sourceDsn: `${scheme}://${encodeURIComponent(cdc.user)}:${encodeURIComponent(cdc.password)}@${cdc.host}:${cdc.port}/${cdc.database}`,
+      ...(layout.kafka ? { kafkaBrokers: kafkaBrokers(topology.get('kafka').info()).join(',') } : {}),
+      ...(layout.redis ? { redisUri: `redis://${hostPort(redisOptions(topology.get('redis').info()))}` } : {}),
+      ...(layout.nats ? { natsUrl: `nats://${natsServers(topology.get('nats').info())}` } : {}),
+      ...(layout.http && session.httpBase ? { httpBase: session.httpBase } : {}),
+    },
+  });
+  const sinks = createSinkIos(session, layout, pipeline.sinkIds);
+  for (const s of sinks) await s.prepare();
+  return { layout, pipeline, sinks, writeConnection, adminConnection, ...(wp ? { workloadProxy: wp.name } : {}), ...(tables ? { tables } : {}) };
+}
+
+const hostPort = (e: { host: string; port: number }) => `${e.host}:${e.port}`;

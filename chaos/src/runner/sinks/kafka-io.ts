@@ -1,0 +1,53 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { SinkHistory } from '../../history/index.js';
+import { readKafka } from '../../readers/index.js';
+import type { SinkLayout } from '../sink-layout.js';
+import type { SinkIo } from './sink-io.js';
+
+export class KafkaIo implements SinkIo {
+  readonly kind = 'kafka';
+  readonly exactlyOnce: boolean;
+  private readonly admin: Admin;
+  private connected: Promise<void> | null = null;
+
+  constructor(readonly name: string, private readonly brokers: readonly string[], private readonly layout: NonNullable<SinkLayout['kafka']>) {
+    this.exactlyOnce = layout.exactlyOnce;
+    this.admin = new Kafka({ clientId: 'tidemark-chaos-runner', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
+  }
+
+  async prepare(): Promise<void> {
+    await this.connect();
+    const topics = this.layout.topics.map((topic) => ({ topic, numPartitions: this.layout.partitions, replicationFactor: 1 }));
+    await this.admin.createTopics({ topics, waitForLeaders: true });
+  }
+
+  async count(): Promise<number> {
+    await this.connect();
+    let total = 0;
+    for (const topic of this.layout.topics) {
+      for (const p of await this.admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
+    }
+    return total;
+  }
+
+  read(): Promise<SinkHistory> {
+    return this.readAs('read_committed');
+  }
+
+  async readAll(): Promise<SinkHistory[]> {
+    return [await this.readAs('read_committed'), await this.readAs('read_uncommitted')];
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.admin.disconnect().catch(() => undefined);
+  }
+
+  private readAs(isolation: 'read_committed' | 'read_uncommitted'): Promise<SinkHistory> {
+    return readKafka({ brokers: this.brokers, topics: this.layout.topics, isolation, sink: this.name, exactlyOnce: this.exactlyOnce });
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= this.admin.connect();
+    return this.connected;
+  }
+}

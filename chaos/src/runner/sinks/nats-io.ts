@@ -1,0 +1,47 @@
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import type { SinkHistory } from '../../history/index.js';
+import { readNats } from '../../readers/index.js';
+import type { SinkLayout } from '../sink-layout.js';
+import type { SinkIo } from './sink-io.js';
+
+export class NatsIo implements SinkIo {
+  readonly kind = 'nats';
+  readonly exactlyOnce = false;
+  private conn: Promise<{ nc: NatsConnection; jsm: JetStreamManager }> | null = null;
+
+  constructor(readonly name: string, private readonly servers: string, private readonly layout: NonNullable<SinkLayout['nats']>) {}
+
+  /** The run's stream, with a duplicate window longer than any scenario, so replays are dropped. */
+  async prepare(): Promise<void> {
+    const { jsm } = await this.connect();
+    await jsm.streams.add({ name: this.layout.stream, subjects: [this.layout.subjects], duplicate_window: nanos(300_000) });
+  }
+
+  async count(): Promise<number> {
+    const { jsm } = await this.connect();
+    return (await jsm.streams.info(this.layout.stream)).state.messages;
+  }
+
+  read(): Promise<SinkHistory> {
+    return readNats({ servers: this.servers, stream: this.layout.stream, sink: this.name });
+  }
+
+  async readAll(): Promise<SinkHistory[]> {
+    return [await this.read()];
+  }
+
+  async close(): Promise<void> {
+    const c = this.conn;
+    this.conn = null;
+    if (c) await (await c).nc.close().catch(() => undefined);
+  }
+
+  private connect(): Promise<{ nc: NatsConnection; jsm: JetStreamManager }> {
+    this.conn ??= (async () => {
+      const nc = await connect({ servers: this.servers });
+      return { nc, jsm: await jetstreamManager(nc) };
+    })();
+    return this.conn;
+  }
+}

@@ -1,0 +1,39 @@
+import { Redis } from 'ioredis';
+import type { Endpoint } from '../../infra/index.js';
+import type { SinkHistory } from '../../history/index.js';
+import { readRedis } from '../../readers/index.js';
+import type { SinkLayout } from '../sink-layout.js';
+import type { SinkIo } from './sink-io.js';
+
+export class RedisIo implements SinkIo {
+  readonly kind = 'redis';
+  readonly exactlyOnce: boolean;
+  private readonly client: Redis;
+
+  constructor(readonly name: string, private readonly endpoint: Endpoint, private readonly layout: NonNullable<SinkLayout['redis']>) {
+    this.exactlyOnce = layout.exactlyOnce;
+    this.client = new Redis({ ...endpoint, lazyConnect: true, maxRetriesPerRequest: 2 });
+    this.client.on('error', () => undefined); // surfaced by the commands
+  }
+
+  async prepare(): Promise<void> {
+    // Streams are created by the first XADD.
+  }
+
+  async count(): Promise<number> {
+    const lengths = await Promise.all(this.layout.streams.map((s) => this.client.xlen(s)));
+    return lengths.reduce((a, b) => a + b, 0);
+  }
+
+  async read(): Promise<SinkHistory> {
+    return readRedis({ ...this.endpoint, pattern: this.layout.pattern, sink: this.name, exactlyOnce: this.exactlyOnce });
+  }
+
+  async readAll(): Promise<SinkHistory[]> {
+    return [await this.read()];
+  }
+
+  async close(): Promise<void> {
+    this.client.disconnect();
+  }
+}

@@ -1,0 +1,22 @@
+import type { SinkHistory, SinkKind } from '../../history/index.js';
+
+/**
+ * The runner's handle on one attached sink for one run: prepares what the sink writes into,
+ * counts cheaply what it holds (for progress and to decide when a full read is worth it), and
+ * reads everything back through the DIRECT endpoint (docs/workload.md, "Readers").
+ */
+export interface SinkIo {
+  readonly kind: SinkKind;
+  /** The sink's id in the pipeline: the name its histories and facts carry. */
+  readonly name: string;
+  readonly exactlyOnce: boolean;
+  /** Creates topics / the stream before the pipeline starts. */
+  prepare(): Promise<void>;
+  /** Records held now, from offsets or lengths (may count markers or duplicates). */
+  count(): Promise<number>;
+  /** What a consumer sees (Kafka: read_committed). */
+  read(): Promise<SinkHistory>;
+  /** Every history the checkers judge (Kafka: read_committed and read_uncommitted). */
+  readAll(): Promise<SinkHistory[]>;
+  close(): Promise<void>;
+}
