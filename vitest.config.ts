@@ -8,7 +8,5 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Run-wide topology, started only when a test asks for it (sharedTopology in test/support/infra.ts).
     globalSetup: ['test/support/global-infra.ts'],
-    // Integration tests start real servers; a short summary keeps CI logs readable.
-    reporters: process.env.CI ? ['default'] : ['default'],
   },
 });
