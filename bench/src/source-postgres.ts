@@ -89,7 +89,7 @@ async function drain(source: Source, total: number): Promise<{ result: { seconds
   return { result: { seconds, peakRssMb }, batches: sink.batches };
 }
 
-/** Copies every CopyData message of the capture slot until `total` inserts went by. */
+/** Copies every CopyData message of the capture slot until the transaction of the `total`-th insert committed. */
 async function capture(dsn: string, total: number): Promise<Buffer[]> {
   const connection = await ReplicationConnection.open(parseDsn(dsn, 'bench').settings, 'bench-capture');
   const chunks: Buffer[] = [];
@@ -105,7 +105,10 @@ async function capture(dsn: string, total: number): Promise<Buffer[]> {
     handler: {
       onXLogData: (chunk) => {
         chunks.push(Buffer.from(chunk));
-        if (chunk[25] === 0x49 && ++inserts === total) done();
+        // Up to the Commit after the last insert: without it the last transaction never ends and
+        // the replay drain would wait for it for ever (the commit may come in a later socket read).
+        if (chunk[25] === 0x49) inserts++;
+        else if (chunk[25] === 0x43 && inserts >= total) done();
       },
       onKeepalive: () => {},
     },
