@@ -1,13 +1,12 @@
-import { MemoryCheckpointBackend, sinkCheckpointKey } from '@tidemark/engine/checkpoints/index';
+import { sinkCheckpointKey } from '@tidemark/engine/checkpoints/index';
 import { mysqlSourceConfig } from '@tidemark/engine/config/index';
-import { Coordinator } from '@tidemark/engine/coordinator/index';
 import { MysqlSource, type MysqlPosition } from '@tidemark/engine/sources/mysql/index';
-import { NullSink } from '@tidemark/engine/testing/index';
 import { mysqlOptions, startTopology, type ServiceInfo } from '@tidemark/chaos/infra/index';
 import { silentLogger } from '@tidemark/engine/logging/logger';
 import ZongJi from '@vlasky/zongji';
 import mysql from 'mysql2/promise';
 import { loadavg } from 'node:os';
+import { drainToNullSink } from './drain.js';
 import { withPeakRss, type BenchResult } from './report.js';
 
 const TX_ROWS = 1000;
@@ -64,35 +63,11 @@ async function drain(server: ServiceInfo, table: string, gtid: string, total: nu
     tenant: 'bench',
     logger: silentLogger(),
   });
-  const sink = new NullSink();
-  const backend = new MemoryCheckpointBackend();
-  const store = backend.forPipeline('bench');
   // The checkpoint a previous run would have left just before the backlog.
   const before: MysqlPosition = { server_id: 1, gtid: null, file: '', pos: 4, epoch: 0, gtid_set: gtid, index: -1 };
-  await store.save([{ key: sinkCheckpointKey('bench', sink.id), position: before }]);
-  const coordinator = new Coordinator({
-    pipeline: 'bench',
-    tenant: 'bench',
-    source,
-    sinks: [sink],
-    batch: { max_events: 2000, max_bytes: 64 * 1024 * 1024, max_ms: 100, respect_source_tx: true, max_inflight: 4 },
-    commitPolicy: { mode: 'required' },
-    store,
-  });
   const cpu = process.cpuUsage();
-  const { value: seconds, peakRssMb } = await withPeakRss(async () => {
-    const started = performance.now();
-    await coordinator.start();
-    while (sink.events < total) {
-      if (coordinator.state === 'failed') throw coordinator.failure;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    const elapsed = (performance.now() - started) / 1000;
-    await coordinator.stop();
-    return elapsed;
-  });
-  if (sink.events !== total) throw new Error(`benchmark lost events: ${sink.events} of ${total}`);
-  return { name: `source-mysql ${shape} transactions`, events: total, seconds, peakRssMb, notes: `${sink.batches} batches; ${cpuNote(cpu, total)}` };
+  const { seconds, peakRssMb, batches } = await drainToNullSink(source, total, (store, sink) => store.save([{ key: sinkCheckpointKey('bench', sink.id), position: before }]));
+  return { name: `source-mysql ${shape} transactions`, events: total, seconds, peakRssMb, notes: `${batches} batches; ${cpuNote(cpu, total)}` };
 }
 
 /** The decoder alone, same options and start, rows counted and dropped: the ceiling for the source. */

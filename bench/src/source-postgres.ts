@@ -1,6 +1,4 @@
-import { MemoryCheckpointBackend } from '@tidemark/engine/checkpoints/index';
 import { postgresSourceConfig } from '@tidemark/engine/config/index';
-import { Coordinator } from '@tidemark/engine/coordinator/index';
 import type { Position } from '@tidemark/engine/event/index';
 import { silentLogger } from '@tidemark/engine/logging/logger';
 import { PostgresSource } from '@tidemark/engine/sources/postgres/index';
@@ -13,13 +11,12 @@ import { ReplicationStream } from '@tidemark/engine/sources/postgres/replication
 import { SchemaRegistry } from '@tidemark/engine/sources/postgres/schema-registry';
 import { TypeCatalog } from '@tidemark/engine/sources/postgres/types/type-catalog';
 import type { Source, SourceContext } from '@tidemark/engine/sources/source';
-import { NullSink } from '@tidemark/engine/testing/index';
 import { pgOptions, startTopology } from '@tidemark/chaos/infra/index';
 import pg from 'pg';
-import { withPeakRss, type BenchResult } from './report.js';
+import { drainToNullSink } from './drain.js';
+import type { BenchResult } from './report.js';
 
 const TX_ROWS = 1000;
-const BATCH = { max_events: 2000, max_bytes: 64 * 1024 * 1024, max_ms: 100, respect_source_tx: true, max_inflight: 4 };
 
 /**
  * 1. Drains a backlog through the real Postgres source: the slots and publication exist
@@ -37,12 +34,12 @@ export async function benchSourcePostgres(args: { events?: number }): Promise<Be
     const dsn = `postgres://${o.user}@${o.host}:${o.port}/${o.database}`;
     const loadSeconds = await loadBacklog(o, total);
     const source = new PostgresSource(postgresSourceConfig.parse({ id: 'bench', dsn, slot: 'bench_slot', publication: 'bench_pub', tables: ['public.bench_orders'] }));
-    const endToEnd = await drain(source, total);
+    const endToEnd = await drainToNullSink(source, total);
     const captured = await capture(dsn, total);
-    const clientOnly = await drain(new ReplaySource(captured), total);
+    const clientOnly = await drainToNullSink(new ReplaySource(captured), total);
     return [
-      { name: 'source-postgres: server -> source -> null sink', events: total, ...endToEnd.result, notes: `${endToEnd.batches} batches; backlog written in ${loadSeconds.toFixed(1)} s` },
-      { name: 'source-postgres: client side only (replayed)', events: total, ...clientOnly.result, notes: `${captured.length} captured messages decoded, assembled, batched` },
+      { name: 'source-postgres: server -> source -> null sink', events: total, seconds: endToEnd.seconds, peakRssMb: endToEnd.peakRssMb, notes: `${endToEnd.batches} batches; backlog written in ${loadSeconds.toFixed(1)} s` },
+      { name: 'source-postgres: client side only (replayed)', events: total, seconds: clientOnly.seconds, peakRssMb: clientOnly.peakRssMb, notes: `${captured.length} captured messages decoded, assembled, batched` },
     ];
   } finally {
     await topology.down();
@@ -67,26 +64,6 @@ async function loadBacklog(o: pg.ClientConfig, total: number): Promise<number> {
   } finally {
     await admin.end();
   }
-}
-
-async function drain(source: Source, total: number): Promise<{ result: { seconds: number; peakRssMb: number }; batches: number }> {
-  const sink = new NullSink();
-  const backend = new MemoryCheckpointBackend();
-  const coordinator = new Coordinator({ pipeline: 'bench', tenant: 'bench', source, sinks: [sink], batch: BATCH, commitPolicy: { mode: 'required' }, store: backend.forPipeline('bench') });
-  const { value: seconds, peakRssMb } = await withPeakRss(async () => {
-    const started = performance.now();
-    await coordinator.start();
-    while (sink.events < total) {
-      if (coordinator.state === 'failed') throw coordinator.failure;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    const elapsed = (performance.now() - started) / 1000;
-    await coordinator.stop();
-    return elapsed;
-  });
-  await backend.close();
-  if (sink.events !== total) throw new Error(`benchmark lost events: ${sink.events} of ${total} delivered`);
-  return { result: { seconds, peakRssMb }, batches: sink.batches };
 }
 
 /** Copies every CopyData message of the capture slot until the transaction of the `total`-th insert committed. */

@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import { TidemarkError } from '../errors/index.js';
+import { openDurableSqlite } from '../util/durable-sqlite.js';
 import type { Position } from '../event/index.js';
 import type { Checkpoint, CheckpointBackend, CheckpointStore, KeyValueStore } from './checkpoint-store.js';
 
@@ -16,11 +15,7 @@ export class SqliteCheckpointBackend implements CheckpointBackend {
 
   constructor(readonly path: string) {
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('busy_timeout = 5000');
+      this.db = openDurableSqlite(path);
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS checkpoints (
           pipeline TEXT NOT NULL, key TEXT NOT NULL, position TEXT NOT NULL, updated_at INTEGER NOT NULL,

@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import { TidemarkError } from '../errors/index.js';
+import { openDurableSqlite } from '../util/durable-sqlite.js';
 import type { DlqEntry, NewDlqEntry } from './entry.js';
 
 export interface PeekFilter {
@@ -27,11 +26,7 @@ export class JournalStore {
 
   constructor(readonly path: string) {
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('busy_timeout = 5000');
+      this.db = openDurableSqlite(path);
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS dlq_entries (
           seq INTEGER PRIMARY KEY AUTOINCREMENT,
