@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { address } from '../../../chaos/src/infra/index.js';
+import { seededRandom } from '../../../engine/src/util/backoff.js';
 import { useTopology } from '../../support/infra.js';
 import { json, readTopic, type TopicRecord } from './kafka-read.js';
 
@@ -38,18 +39,6 @@ beforeAll(async () => {
 afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
-
-/** mulberry32: the kill schedule replays from TIDEMARK_CRASH_SEED. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface RunOutcome {
   readonly done: boolean;
@@ -113,7 +102,8 @@ function checkExactlyOnceInOrder(records: readonly TopicRecord[]): void {
 
 describe.each(['kafkajs', 'confluent'] as const)('kafka exactly-once under SIGKILL (%s)', (client) => {
   it(`${ROUNDS} rounds of ${BATCHES} transactional batches, killed at random instants: read_committed sees every event once, in order (seed ${SEED})`, async () => {
-    const random = seeded(SEED + (client === 'kafkajs' ? 0 : 1));
+    // The kill schedule replays from TIDEMARK_CRASH_SEED.
+    const random = seededRandom(SEED + (client === 'kafkajs' ? 0 : 1));
     const brokers = address(infra().get('kafka'), 'proxy');
     const direct = address(infra().get('kafka'), 'direct');
     let totalKills = 0;
