@@ -39,8 +39,9 @@ export async function redisCall(service: ServiceInfo, via: Via, ...args: [string
   }
 }
 
-export function kafkaClient(service: ServiceInfo, via: Via, clientId = 'infra-test'): Kafka {
-  return new Kafka({ clientId, brokers: kafkaBrokers(service, via), logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 2, initialRetryTime: 100 } });
+/** Few retries by default, so a test of a dead broker fails fast; `retries` for a broker that is only warming up. */
+export function kafkaClient(service: ServiceInfo, via: Via, clientId = 'infra-test', retries = 2): Kafka {
+  return new Kafka({ clientId, brokers: kafkaBrokers(service, via), logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries, initialRetryTime: 100 } });
 }
 
 /** Broker addresses the cluster metadata advertises to a client connected via `via`. */

@@ -121,7 +121,9 @@ describe('services behind Toxiproxy (native)', () => {
   });
 
   it('a Kafka transactional producer commits through the proxy and a read_committed consumer sees only committed data', async () => {
-    const kafka = kafkaClient(svc('kafka'), 'proxy', 'tx-test');
+    // The first transactional producer and consumer group on a fresh broker create
+    // __transaction_state and __consumer_offsets on demand: allow for COORDINATOR_NOT_AVAILABLE.
+    const kafka = kafkaClient(svc('kafka'), 'proxy', 'tx-test', 8);
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'infra-tx', numPartitions: 1 }], waitForLeaders: true });

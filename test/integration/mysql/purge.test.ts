@@ -78,7 +78,9 @@ describe('mysql source position loss (MariaDB)', () => {
   it('cancels a snapshot whose hand-over binlog is purged while it runs', async () => {
     await db.query('CREATE TABLE slow_snap (id INT PRIMARY KEY, v INT); INSERT INTO slow_snap SELECT seq, 0 FROM seq_1_to_20000');
     const sink = new MemorySink('sink');
-    sink.delayMs = 20;
+    // ~10 s of snapshot (100 batches, one in flight): room for the purge (which MariaDB may refuse
+    // for a moment after the rotation) to land while the snapshot still runs on a slow machine.
+    sink.delayMs = 100;
     const run = new Run({ config: { dsn: cdcDsn(topo), tables: ['tidemark.slow_snap'], snapshot: { mode: 'initial', max_parallel_tables: 1, chunk_size: 500 } }, sink, batch: { max_events: 200, max_inflight: 1 } });
     await run.start();
     await until(() => sink.events.length > 0, 'snapshot rows flowing');

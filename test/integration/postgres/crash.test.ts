@@ -76,9 +76,13 @@ async function crashRun(ackMode: 'checkpoint' | 'on-receive'): Promise<{ ids: Se
     const heldFrom = parseLsn(String((await pg.sql('SELECT pg_current_wal_lsn()::text AS l'))[0]!.l));
     await pg.sql(`INSERT INTO ${table} SELECT g, 'b' FROM generate_series(501, 1000) g`);
     await waitFor(() => (first.lines.some((l) => l.holding) ? true : undefined));
-    // Let status updates (every second) and keepalive replies reach the server before the kill.
-    await new Promise((r) => setTimeout(r, 2500));
-    const flushAtKill = parseLsn((await slotRow(pg, base.slot))!.confirmed_flush_lsn);
+    // Let status updates (every second) and keepalive replies reach the server before the kill:
+    // with on-receive until the slot has moved past the held rows (what that mode does, however
+    // slow the machine), with checkpoint for a window in which a wrong acknowledgement would show.
+    const confirmedFlush = async () => parseLsn((await slotRow(pg, base.slot))!.confirmed_flush_lsn);
+    if (ackMode === 'on-receive') await waitFor(async () => ((await confirmedFlush()) > heldFrom ? true : undefined), 15_000);
+    else await new Promise((r) => setTimeout(r, 2500));
+    const flushAtKill = await confirmedFlush();
     await first.kill();
 
     writeFileSync(configPath, JSON.stringify(base));

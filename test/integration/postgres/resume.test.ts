@@ -95,7 +95,7 @@ describe('postgres source: resume', () => {
       await run.stop();
       await cleanup(pg, config);
     }
-  });
+  }, 120_000);
 
   it('confirms to the slot only what the checkpoint covers while a batch is received but not stored; on-receive acknowledgement does not', async () => {
     await pg.sql(`ALTER SYSTEM SET wal_sender_timeout = '2s'`);

@@ -109,5 +109,5 @@ describe('postgres source: lost slots', () => {
       await pg.sql('SELECT pg_reload_conf()');
       await cleanup(pg, config);
     }
-  });
+  }, 120_000);
 });

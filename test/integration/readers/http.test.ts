@@ -17,6 +17,18 @@ function byKey<T extends Partial<SinkRecord>>(records: readonly T[]): Map<string
   return map;
 }
 
+/**
+ * Turns the receiver healthy once its first request has arrived (and got the faulty answer): a
+ * fixed delay could run out before a slow machine has even started the engine's sink.
+ */
+function healAfterFirstRequest(r: HttpReceiver): void {
+  const poll = setInterval(() => {
+    if (r.requests().length === 0) return;
+    clearInterval(poll);
+    r.behave({});
+  }, 20);
+}
+
 describe('HTTP receiver and readHttp over the engine HTTP sink', () => {
   it('per-event mode: one record per accepted request, metadata from the tidemark-* headers', async () => {
     receiver = await startHttpReceiver();
@@ -44,8 +56,7 @@ describe('HTTP receiver and readHttp over the engine HTTP sink', () => {
   it('refused requests (503) are logged but not records; the sink retries them', async () => {
     receiver = await startHttpReceiver({ status: 503, retryAfterS: 0 });
     const events = workloadEvents(6, 9);
-    const r = receiver;
-    setTimeout(() => r.behave({}), 400);
+    healAfterFirstRequest(receiver);
     await deliverThroughEngine({ type: 'http', config: { id: 'h', url: `${receiver.url}/cdc`, batch_mode: true } }, events, 'rh-503');
     expect(receiver.requests().some((q) => q.status === 503)).toBe(true);
     const history = readHttp(receiver.requests());
@@ -55,8 +66,7 @@ describe('HTTP receiver and readHttp over the engine HTTP sink', () => {
   it('a slow receiver makes the sink time out and resend: every accepted copy is a record', async () => {
     receiver = await startHttpReceiver({ delayMs: 2500 });
     const events = workloadEvents(3, 10);
-    const r = receiver;
-    setTimeout(() => r.behave({}), 1500);
+    healAfterFirstRequest(receiver);
     await deliverThroughEngine({ type: 'http', config: { id: 'h', url: `${receiver.url}/slow`, batch_mode: true, send_timeout_secs: 1 } }, events, 'rh-slow');
     const history = readHttp(receiver.requests());
     const once = events.map((e) => expectedRecord(e, false));

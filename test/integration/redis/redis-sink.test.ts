@@ -197,8 +197,18 @@ describe('redis sink: no hidden re-sends', () => {
     // ioredis reconnects within ~1 s; with autoResendUnfulfilledCommands it would now write them again.
     await new Promise((r) => setTimeout(r, 2500));
     expect(await direct.xlen('resend')).toBe(20);
-    // The explicit retry is the coordinator's: the sink works again once reconnected.
-    await sink.deliver({ seq: 2, events: evs.slice(0, 5), bytes: 0, position: evs[4]!.source.position });
+    // The explicit retry is the coordinator's: the sink works again once reconnected. Retried
+    // here as the coordinator would, should the reconnect take longer than the wait above (an
+    // unconnected sink fails at once, writing nothing).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sink.deliver({ seq: 2, events: evs.slice(0, 5), bytes: 0, position: evs[4]!.source.position });
+        break;
+      } catch (e) {
+        if (attempt === 20) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
     expect(await direct.xlen('resend')).toBe(25);
     await sink.close();
   });
