@@ -1,27 +1,21 @@
+import { seededRandom } from '@tidemark/engine/util/backoff';
+
 /**
  * A small seeded PRNG (mulberry32) so the same seed gives the same intended operations. Each
  * writer draws from its own stream (`forWriter`), so the interleaving of writers does not
  * change what any one of them plans.
  */
 export class Rng {
-  private state: number;
+  /** Uniform in [0, 1): the engine's mulberry32, so one algorithm serves every seeded run. */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.next = seededRandom(seed);
   }
 
   static forWriter(seed: number, writer: number): Rng {
     // Mix the writer id in with a large odd constant so neighbouring seeds do not overlap.
     return new Rng(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(writer + 1, 0xc2b2ae35));
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   /** Integer in [min, max] inclusive. */

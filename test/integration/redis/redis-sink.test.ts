@@ -8,6 +8,7 @@ import { pipelineSpec } from '../../../engine/src/config/index.js';
 import { createEnvelope, idempotencyKey, type Batch, type ChangeEvent } from '../../../engine/src/event/index.js';
 import { closeDeadLetterJournals, openDeadLetterJournal } from '../../../engine/src/journal/index.js';
 import { generatedLog } from '../../../engine/src/testing/index.js';
+import { eventually } from '../../support/infra.js';
 import { assertOrderPerKey, firstOccurrences, logOf, makeSink, startPipeline, TENANT } from './pipeline-harness.js';
 import { readStream, rowsOf } from './redis-read.js';
 
@@ -189,7 +190,7 @@ describe('redis sink: no hidden re-sends', () => {
       () => null,
       (e: unknown) => e,
     );
-    await eventuallyEqual(() => direct.xlen('resend'), 20);
+    await eventually(async () => expect(await direct.xlen('resend')).toBe(20), 5_000, 20);
     await topo.toxiproxy.down('redis');
     expect(await delivery).toMatchObject({ kind: 'retryable' });
     await topo.toxiproxy.clearToxics('redis');
@@ -200,25 +201,9 @@ describe('redis sink: no hidden re-sends', () => {
     // The explicit retry is the coordinator's: the sink works again once reconnected. Retried
     // here as the coordinator would, should the reconnect take longer than the wait above (an
     // unconnected sink fails at once, writing nothing).
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await sink.deliver({ seq: 2, events: evs.slice(0, 5), bytes: 0, position: evs[4]!.source.position });
-        break;
-      } catch (e) {
-        if (attempt === 20) throw e;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    await eventually(() => sink.deliver({ seq: 2, events: evs.slice(0, 5), bytes: 0, position: evs[4]!.source.position }), 5_000, 250);
     expect(await direct.xlen('resend')).toBe(25);
     await sink.close();
   });
 });
-
-async function eventuallyEqual(read: () => Promise<number>, expected: number, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  while ((await read()) !== expected) {
-    if (Date.now() - started > timeoutMs) throw new Error(`expected ${expected}, still ${await read()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
