@@ -13,7 +13,7 @@ type Bench = (args: { events?: number }) => Promise<BenchResult[]>;
 
 /** One line per benchmark; `npm run bench -- <name> [--events N]`. */
 const BENCHES: Record<string, { run: Bench; about: string }> = {
-  checkers: { run: benchCheckers, about: 'every chaos checker over a 100,000-record sink history with a replayed suffix' },
+  checkers: { run: benchCheckers, about: 'every chaos checker streaming over 1M and 10M sink records (a replayed suffix), each size in its own process' },
   'control-plane': { run: benchControlPlane, about: 'pipeline manager with Prometheus + activity hooks vs metrics off (memory source -> null sink)' },
   coordinator: { run: benchCoordinator, about: 'in-memory source -> coordinator -> null sink, batches of 2,000' },
   'sink-redis': { run: benchSinkRedis, about: '1M events of ~500 bytes -> coordinator -> Redis Streams sink (native server), at-least-once and exactly-once' },

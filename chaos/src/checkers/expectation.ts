@@ -1,9 +1,9 @@
 import type { FaultEvent, Verdict } from '../history/index.js';
-import type { CheckInput, Checker } from './checker.js';
+import type { Checker, CheckerDef, RunContext } from './checker.js';
 import { Examples } from './examples.js';
-import { matchRecords } from './match.js';
-import { deliveredVersions, sinkLabel, sinkTables } from './sink-view.js';
-import { indexSource } from './source-index.js';
+import { checkerOf } from './judge.js';
+import type { RunFacts } from './run-facts.js';
+import { inTables, versionFacts } from './sink-view.js';
 
 /** What a scenario expects of the engine at the end of the run. */
 export type Expectation =
@@ -27,16 +27,16 @@ export const GAP_FAULT_KINDS: readonly string[] = ['binlog-purge', 'slot-drop', 
  * silently skipped: no sink holds a version written after the gap fault while a version
  * acknowledged before it is missing there.
  */
-export function expectationChecker(expect: Expectation): Checker {
+export function expectationDef(expect: Expectation): CheckerDef {
   return {
     name: 'expectation',
-    check(input: CheckInput): Verdict[] {
+    verdicts(ctx: RunContext): Verdict[] {
       const problems = new Examples();
       const counts: Record<string, number> = {};
-      if (expect.outcome === 'healthy') judgeHealthy(input, problems);
+      if (expect.outcome === 'healthy') judgeHealthy(ctx.facts, problems);
       else {
-        judgeHalted(input, expect, problems);
-        counts.skipped = judgeNothingSkipped(input, problems);
+        judgeHalted(ctx.facts, expect, problems);
+        counts.skipped = judgeNothingSkipped(ctx, problems);
       }
       counts.problems = problems.total;
       const summary = problems.total === 0 ? (expect.outcome === 'healthy' ? 'engine healthy, every pipeline running' : 'pipeline halted as expected and nothing was skipped') : problemSummary(problems);
@@ -45,8 +45,12 @@ export function expectationChecker(expect: Expectation): Checker {
   };
 }
 
-function judgeHealthy(input: CheckInput, problems: Examples): void {
-  const { health, pipelines } = input.facts.engine;
+export function expectationChecker(expect: Expectation): Checker {
+  return checkerOf('expectation', [expectationDef(expect)]);
+}
+
+function judgeHealthy(facts: RunFacts, problems: Examples): void {
+  const { health, pipelines } = facts.engine;
   if (health === null || health < 200 || health > 299) problems.add(() => ({ problem: 'health', expected: 200, observed: health }));
   if (pipelines.length === 0) problems.add(() => ({ problem: 'pipelines', expected: 'running', observed: 'none reported' }));
   for (const p of pipelines) {
@@ -54,8 +58,8 @@ function judgeHealthy(input: CheckInput, problems: Examples): void {
   }
 }
 
-function judgeHalted(input: CheckInput, expect: Extract<Expectation, { outcome: 'halted' }>, problems: Examples): void {
-  const { health, pipelines } = input.facts.engine;
+function judgeHalted(facts: RunFacts, expect: Extract<Expectation, { outcome: 'halted' }>, problems: Examples): void {
+  const { health, pipelines } = facts.engine;
   const wantHealth = expect.health ?? 503;
   if (health !== wantHealth) problems.add(() => ({ problem: 'health', expected: wantHealth, observed: health }));
   const failed = pipelines.filter((p) => p.status === 'failed');
@@ -70,30 +74,31 @@ function judgeHalted(input: CheckInput, expect: Extract<Expectation, { outcome: 
   }
 }
 
-/** Returns how many records were delivered across a gap that left earlier versions missing. */
-function judgeNothingSkipped(input: CheckInput, problems: Examples): number {
-  const gap = firstGap(input.faults);
+/** Returns how many versions were delivered across a gap that left earlier versions missing. */
+function judgeNothingSkipped(ctx: RunContext, problems: Examples): number {
+  const gap = firstGap(ctx.faults);
   if (!gap) return 0;
-  const index = indexSource(input.source);
+  const { log } = ctx;
   let skipped = 0;
-  for (const h of input.sinks) {
-    const tables = sinkTables(input, h, index.tables);
-    const delivered = deliveredVersions(input.source, h);
-    const missingBefore = index.all.find((e) => e.outcome === 'ok' && e.txn.completedAt <= gap.at && tables.has(e.version.table) && !delivered.has(e));
-    if (!missingBefore) continue;
-    const matches = matchRecords(input.source, h);
-    h.records.forEach((r, i) => {
-      const m = matches[i]!;
-      if (m.kind !== 'written' || m.entry.txn.invokedAt < gap.at) return;
+  for (const sink of ctx.sinks) {
+    let missingBefore = -1;
+    for (let v = 0; v < log.versionCount && missingBefore < 0; v++) {
+      const t = log.vTxn.get(v);
+      if (log.effectiveOutcome(t) === 'ok' && log.tCompletedAt.get(t) <= gap.at && inTables(log, sink.tables, v) && !sink.delivered.has(v)) missingBefore = v;
+    }
+    if (missingBefore < 0) continue;
+    for (let v = 0; v < log.versionCount; v++) {
+      if (!sink.delivered.has(v) || log.tInvokedAt.get(log.vTxn.get(v)) < gap.at) continue;
       skipped++;
+      const missing = missingBefore;
       problems.add(() => ({
         problem: 'skipped past a gap',
-        sink: sinkLabel(h),
+        sink: sink.label,
         gap: `${gap.kind} ${gap.target} at ${new Date(gap.at).toISOString()}`,
-        delivered: { table: r.table, key: r.key, version: r.version, op: r.op, position: r.position, sourceTxn: m.entry.txn.id },
-        missingBefore: { table: missingBefore.version.table, key: missingBefore.version.key, version: missingBefore.version.version, sourceTxn: missingBefore.txn.id },
+        delivered: versionFacts(log, v),
+        missingBefore: versionFacts(log, missing),
       }));
-    });
+    }
   }
   return skipped;
 }

@@ -1,12 +1,12 @@
-import type { Checker } from './checker.js';
-import { compose } from './compose.js';
-import { duplicatedChecker } from './duplicated.js';
-import { expectationChecker, type Expectation } from './expectation.js';
-import { lostChecker } from './lost.js';
-import { phantomChecker } from './phantom.js';
-import { reorderedChecker } from './reordered.js';
-import { stalledChecker } from './stalled.js';
-import { tornTransactionChecker } from './torn-transaction.js';
+import type { Checker, CheckerDef } from './checker.js';
+import { duplicatedDef } from './duplicated.js';
+import { expectationDef, type Expectation } from './expectation.js';
+import { checkerOf } from './judge.js';
+import { lostDef } from './lost.js';
+import { phantomDef } from './phantom.js';
+import { reorderedDef } from './reordered.js';
+import { stalledDef } from './stalled.js';
+import { tornTransactionDef } from './torn-transaction.js';
 
 /** The names a scenario's `checkers:` list may use. */
 export const CHECKER_NAMES = ['lost', 'duplicated', 'reordered', 'phantom', 'torn-transaction', 'stalled', 'expectation'] as const;
@@ -17,26 +17,31 @@ export interface CheckerOptions {
   readonly expect?: Expectation;
 }
 
-export function createChecker(name: CheckerName, options: CheckerOptions = {}): Checker {
+/** The streaming definition of a named checker (what a Judge runs). */
+export function checkerDef(name: CheckerName, options: CheckerOptions = {}): CheckerDef {
   switch (name) {
     case 'lost':
-      return lostChecker;
+      return lostDef;
     case 'duplicated':
-      return duplicatedChecker;
+      return duplicatedDef as CheckerDef;
     case 'reordered':
-      return reorderedChecker;
+      return reorderedDef as CheckerDef;
     case 'phantom':
-      return phantomChecker;
+      return phantomDef as CheckerDef;
     case 'torn-transaction':
-      return tornTransactionChecker;
+      return tornTransactionDef as CheckerDef;
     case 'stalled':
-      return stalledChecker;
+      return stalledDef;
     case 'expectation':
-      return expectationChecker(options.expect ?? { outcome: 'healthy' });
+      return expectationDef(options.expect ?? { outcome: 'healthy' });
   }
 }
 
-/** The named checkers composed, each crash-safe: what a runner calls once per scenario × source. */
+export function createChecker(name: CheckerName, options: CheckerOptions = {}): Checker {
+  return checkerOf(name, [checkerDef(name, options)]);
+}
+
+/** The named checkers over one pass of every history, each crash-safe: what a runner calls once per scenario × source. */
 export function createCheckers(names: readonly CheckerName[], options: CheckerOptions = {}): Checker {
-  return compose(names.map((n) => createChecker(n, options)));
+  return checkerOf('compose', names.map((n) => checkerDef(n, options)));
 }

@@ -1,51 +1,48 @@
-import type { SinkHistory, Verdict } from '../history/index.js';
-import type { CheckInput, Checker } from './checker.js';
+import type { Verdict } from '../history/index.js';
+import type { CheckerDef, RunContext, SinkSummary } from './checker.js';
 import { Examples, MAX_EXAMPLES } from './examples.js';
-import { rowKey, versionRank } from './identity.js';
-import { deliveredVersions, sinkTables, versionFacts } from './sink-view.js';
-import { indexSource, type IndexedVersion } from './source-index.js';
+import { checkerOf } from './judge.js';
+import { inTables, versionFacts } from './sink-view.js';
 
 /**
  * Every sink caught up with the source's final acknowledged state within the deadline, as the
  * run facts observed it. When it did not, the verdict names the final versions (the newest ok
  * version of each key) the sink still lacks, and the lag.
  */
-export const stalledChecker: Checker = {
+export const stalledDef: CheckerDef = {
   name: 'stalled',
-  check(input: CheckInput): Verdict[] {
-    const bySink = new Map<string, SinkHistory>();
+  verdicts(ctx) {
+    const bySink = new Map<string, SinkSummary>();
     // Kafka is read twice; the read_committed read is what a consumer sees.
-    for (const h of input.sinks) if (!bySink.has(h.sink) || h.isolation === 'read_committed') bySink.set(h.sink, h);
-    return [...bySink.values()].map((h) => judge(input, h));
+    for (const sink of ctx.sinks) if (!bySink.has(sink.meta.sink) || sink.meta.isolation === 'read_committed') bySink.set(sink.meta.sink, sink);
+    return [...bySink.values()].map((s) => judge(ctx, s));
   },
 };
 
-function judge(input: CheckInput, h: SinkHistory): Verdict {
-  const facts = input.facts.sinks[h.sink];
-  const { deadlineMs, catchUpFrom, checkedAt } = input.facts;
-  if (!facts) {
-    return { checker: 'stalled', sink: h.sink, validity: 'unknown', summary: `the run recorded no catch-up facts for sink "${h.sink}"`, counts: {}, examples: [] };
-  }
+export const stalledChecker = checkerOf('stalled', [stalledDef]);
+
+function judge(ctx: RunContext, sink: SinkSummary): Verdict {
+  const name = sink.meta.sink;
+  const facts = ctx.facts.sinks[name];
+  const { deadlineMs, catchUpFrom, checkedAt } = ctx.facts;
+  if (!facts) return { checker: 'stalled', sink: name, validity: 'unknown', summary: `the run recorded no catch-up facts for sink "${name}"`, counts: {}, examples: [] };
   const deadlineAt = catchUpFrom + deadlineMs;
   const caughtUp = facts.caughtUpAt !== null && facts.caughtUpAt <= deadlineAt;
   const catchUpMs = facts.caughtUpAt === null ? null : Math.max(0, facts.caughtUpAt - catchUpFrom);
   const counts: Record<string, number> = { deadlineMs };
   if (catchUpMs !== null) counts.catchUpMs = catchUpMs;
   if (facts.lagMs !== undefined && facts.lagMs !== null) counts.lagMs = facts.lagMs;
-  if (caughtUp) {
-    return { checker: 'stalled', sink: h.sink, validity: 'valid', summary: `caught up ${seconds(catchUpMs!)} after the last write or heal (deadline ${seconds(deadlineMs)})`, counts, examples: [] };
-  }
+  if (caughtUp) return { checker: 'stalled', sink: name, validity: 'valid', summary: `caught up ${seconds(catchUpMs!)} after the last write or heal (deadline ${seconds(deadlineMs)})`, counts, examples: [] };
   const missing = new Examples();
-  const finals = finalVersions(input, h);
-  const delivered = deliveredVersions(input.source, h);
-  for (const e of finals) if (!delivered.has(e)) missing.add(() => ({ ...versionFacts(e), committedAt: e.txn.completedAt }));
+  const finals = finalVersions(ctx, sink);
+  for (const v of finals) if (!sink.delivered.has(v)) missing.add(() => ({ ...versionFacts(ctx.log, v), committedAt: ctx.log.tCompletedAt.get(ctx.log.vTxn.get(v)) }));
   counts.finalVersions = finals.length;
   counts.missingFinal = missing.total;
   const behind = facts.caughtUpAt === null ? `still behind ${seconds(checkedAt - catchUpFrom)} after the last write or heal` : `caught up only after ${seconds(catchUpMs!)}`;
   const lag = counts.lagMs !== undefined ? `, last lag ${seconds(counts.lagMs)}` : '';
   return {
     checker: 'stalled',
-    sink: h.sink,
+    sink: name,
     validity: 'invalid',
     summary: `did not catch up within the ${seconds(deadlineMs)} deadline: ${behind}${lag}; ${missing.total} of ${finals.length} final versions missing`,
     counts,
@@ -54,18 +51,22 @@ function judge(input: CheckInput, h: SinkHistory): Verdict {
   };
 }
 
-/** The newest acknowledged version of every key the sink receives. */
-function finalVersions(input: CheckInput, h: SinkHistory): IndexedVersion[] {
-  const index = indexSource(input.source);
-  const tables = sinkTables(input, h, index.tables);
-  const newest = new Map<string, IndexedVersion>();
-  for (const e of index.all) {
-    if (e.outcome !== 'ok' || !tables.has(e.version.table)) continue;
-    const k = rowKey(e.version.table, e.version.key);
-    const prior = newest.get(k);
-    if (!prior || versionRank(e.version.version, e.version.op) > versionRank(prior.version.version, prior.version.op)) newest.set(k, e);
+/** The newest acknowledged version of every key the sink receives (one slot per key). */
+function finalVersions(ctx: RunContext, sink: SinkSummary): number[] {
+  const { log } = ctx;
+  const newest = new Int32Array(log.keyCount).fill(-1);
+  for (let v = 0; v < log.versionCount; v++) {
+    if (!log.acknowledged(log.vTxn.get(v)) || !inTables(log, sink.tables, v)) continue;
+    const k = log.vKey.get(v);
+    const prior = newest[k]!;
+    if (prior < 0 || rank(log.vSlot.get(v)) > rank(log.vSlot.get(prior))) newest[k] = v;
   }
-  return [...newest.values()];
+  return [...newest].filter((v) => v >= 0);
+}
+
+/** Version order within a key: by version, the delete after the write it removed. */
+function rank(slot: number): number {
+  return (slot >> 2) * 2 + ((slot & 3) === 2 ? 1 : 0);
 }
 
 function seconds(ms: number): string {

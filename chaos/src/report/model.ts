@@ -35,6 +35,21 @@ export interface ScenarioRun {
   readonly error?: string;
   /** The scenario as YAML, for re-running a generated or shrunk schedule. */
   readonly scenarioYaml?: string;
+  /** What judging cost: records judged, versions, the checkers' memory (docs/checkers.md, "Scale"). */
+  readonly checks?: CheckCost;
+}
+
+export interface CheckCost {
+  readonly records: number;
+  readonly versions: number;
+  /** Bytes of the compact source log held in memory. */
+  readonly sourceBytes: number;
+  /** Bytes of the version index and every sink pass's state. */
+  readonly checkerBytes: number;
+  /** Fingerprint mismatches that the stored images showed equal. */
+  readonly slowPathEqual: number;
+  /** Seconds spent feeding records to the checkers and asking for verdicts. */
+  readonly seconds: number;
 }
 
 export interface RunReport {

@@ -1,0 +1,150 @@
+import { BitSet, type SinkRecord, type SourceLog } from '../history/index.js';
+import type { CheckerDef, SinkAccumulator, SinkMeta, SinkSummary, TableFilter } from './checker.js';
+import { Matcher, type RecordMatch, type WrittenMatch } from './match.js';
+import { sinkLabel, sinkTables } from './sink-view.js';
+import type { VersionIndex } from './version-index.js';
+
+interface Slot {
+  readonly def: CheckerDef;
+  readonly acc: SinkAccumulator<unknown> | null;
+  crashed: Error | null;
+}
+
+/**
+ * One sink history streaming past every checker: each record is matched once (identity and
+ * image fingerprints), then offered to each checker's accumulator. Nothing keeps the record.
+ * The rare record whose source version is ambiguous is held until `settle()`.
+ */
+export class SinkPass {
+  readonly delivered = new BitSet();
+  readonly label: string;
+  readonly tables: TableFilter;
+  records = 0;
+  private readonly matcher: Matcher;
+  private readonly slots: Slot[];
+  private pending: { r: SinkRecord; choices: readonly number[] }[] = [];
+  // sink tx id → source txn → records under that id that could be of it (only txns sharing an identity).
+  private readonly votes = new Map<string, Map<number, number>>();
+
+  constructor(
+    private readonly log: SourceLog,
+    private readonly index: () => VersionIndex,
+    readonly meta: SinkMeta,
+    defs: readonly CheckerDef[],
+  ) {
+    this.label = sinkLabel(meta);
+    this.tables = sinkTables(log, meta.tables);
+    this.matcher = new Matcher(log, index);
+    const ctx = { log, index, meta, label: this.label, tables: this.tables };
+    this.slots = defs.map((def) => {
+      try {
+        return { def, acc: def.forSink?.(ctx) ?? null, crashed: null };
+      } catch (e) {
+        return { def, acc: null, crashed: asError(e) };
+      }
+    });
+  }
+
+  add(r: SinkRecord): void {
+    this.records++;
+    const m = this.matcher.match(r);
+    if (m.kind === 'written') this.delivered.add(m.v);
+    if (r.txId !== null && (m.kind === 'written' || m.kind === 'ambiguous')) this.vote(r.txId, m);
+    if (m.kind === 'ambiguous') this.pending.push({ r, choices: m.choices });
+    for (const s of this.slots) {
+      if (!s.acc || s.crashed) continue;
+      try {
+        s.acc.add(r, m);
+      } catch (e) {
+        s.crashed = asError(e);
+      }
+    }
+  }
+
+  undecodable(position: string, error: string): void {
+    for (const s of this.slots) {
+      if (!s.acc?.undecodable || s.crashed) continue;
+      try {
+        s.acc.undecodable(position, error);
+      } catch (e) {
+        s.crashed = asError(e);
+      }
+    }
+  }
+
+  /**
+   * Decides every ambiguous record: two indeterminate transactions wrote the same identity and
+   * only one took effect. The records sharing this record's sink transaction id came from one
+   * source transaction, so the candidate most of them could belong to wins; then the one with
+   * most of its other versions delivered; then the later one.
+   */
+  settle(): void {
+    const log = this.log;
+    const decided = this.pending.map(({ r, choices }) => {
+      const score = (v: number): number[] => {
+        const t = log.vTxn.get(v);
+        const first = log.tFirst.get(t);
+        const count = log.tCount.get(t);
+        let present = 0;
+        for (let i = first; i < first + count; i++) if (i !== v && this.delivered.has(i)) present++;
+        const votes = r.txId !== null ? (this.votes.get(r.txId)?.get(t) ?? 0) : 0;
+        return [votes, count === 1 ? 1 : present / (count - 1), log.tId.get(t)];
+      };
+      const scored = choices.map((v) => ({ v, s: score(v) })).sort((a, b) => b.s[0]! - a.s[0]! || b.s[1]! - a.s[1]! || b.s[2]! - a.s[2]!);
+      return { r, v: scored[0]!.v };
+    });
+    this.pending = [];
+    for (const { r, v } of decided) {
+      const m: WrittenMatch = this.matcher.written(v, r);
+      this.delivered.add(v);
+      for (const s of this.slots) {
+        if (!s.acc?.resolved || s.crashed) continue;
+        try {
+          s.acc.resolved(r, m);
+        } catch (e) {
+          s.crashed = asError(e);
+        }
+      }
+    }
+  }
+
+  summary(): SinkSummary {
+    return { meta: this.meta, label: this.label, tables: this.tables, delivered: this.delivered, records: this.records };
+  }
+
+  /** The accumulator result of `def` for this sink (undefined when not applicable), or the error it threw. */
+  resultOf(def: CheckerDef): { applies: boolean; value?: unknown; error?: Error } {
+    const s = this.slots.find((x) => x.def === def)!;
+    if (s.crashed) return { applies: true, error: s.crashed };
+    if (!s.acc) return { applies: false };
+    try {
+      return { applies: true, value: s.acc.result() };
+    } catch (e) {
+      return { applies: true, error: asError(e) };
+    }
+  }
+
+  get bytes(): number {
+    return this.delivered.bytes + this.slots.reduce((n, s) => n + (s.acc?.bytes?.() ?? 0), 0);
+  }
+
+  get slowPathEqual(): number {
+    return this.matcher.slowPathEqual;
+  }
+
+  private vote(txId: string, m: Extract<RecordMatch, { kind: 'written' | 'ambiguous' }>): void {
+    const index = this.index();
+    const versions = m.kind === 'written' ? [m.v] : m.choices;
+    for (const v of versions) {
+      const t = this.log.vTxn.get(v);
+      if (!index.sharingTxns.has(t)) continue;
+      let byTxn = this.votes.get(txId);
+      if (!byTxn) this.votes.set(txId, (byTxn = new Map()));
+      byTxn.set(t, (byTxn.get(t) ?? 0) + 1);
+    }
+  }
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
