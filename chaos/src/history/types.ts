@@ -112,6 +112,12 @@ export interface SinkRecord {
    * offset gaps that commit/abort markers leave in a partition (null elsewhere).
    */
   readonly sinkTxn: number | null;
+  /**
+   * When the sink stored the record, ms since the Unix epoch, where the sink says so: Kafka's
+   * record timestamp, the Redis entry id, the JetStream publish time, the HTTP arrival. End-to-end
+   * latency is this minus the source commit.
+   */
+  readonly arrivedAt?: number;
 }
 
 export interface SinkHistory {

@@ -29,8 +29,14 @@ export interface HttpReceiver {
   /** Base URL, e.g. http://127.0.0.1:40123 — give the sink `${url}/cdc` or any path. */
   readonly url: string;
   readonly port: number;
-  /** Every request so far, in arrival order. */
+  /** Every request so far, in arrival order (released ones without body and headers). */
   requests(): readonly ReceivedRequest[];
+  /**
+   * Frees the bodies and headers of the requests before `seq` (their seq, time, URL and status
+   * stay): a long run's readers release what they have judged, so the log does not hold every
+   * payload.
+   */
+  release(beforeSeq: number): void;
   /** Changes how later requests are answered (fault injection: 503, 429, 400, slow). */
   behave(behaviour: HttpBehaviour): void;
   close(): Promise<void>;
@@ -43,6 +49,7 @@ export interface HttpReceiver {
  */
 export async function startHttpReceiver(initial: HttpBehaviour = {}): Promise<HttpReceiver> {
   const log: ReceivedRequest[] = [];
+  let released = 0;
   let behaviour: HttpBehaviour = initial;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -66,6 +73,12 @@ export async function startHttpReceiver(initial: HttpBehaviour = {}): Promise<Ht
     url: `http://127.0.0.1:${port}`,
     port,
     requests: () => log,
+    release(beforeSeq) {
+      for (; released < Math.min(beforeSeq, log.length); released++) {
+        const r = log[released]!;
+        log[released] = { seq: r.seq, at: r.at, method: r.method, url: r.url, headers: {}, body: '', status: r.status };
+      }
+    },
     behave(next) {
       behaviour = next;
     },

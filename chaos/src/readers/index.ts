@@ -11,3 +11,8 @@ export type { ReaderOptions } from './decode/collector.js';
 export { decodeEnvelope, type DecodedChange } from './decode/envelope.js';
 export { decodeRecord, type RawRecord } from './decode/record.js';
 export { sinkTxnGroups } from './decode/kafka-groups.js';
+export type { SinkTail, TailOptions } from './tails/tail.js';
+export { KafkaTail, type KafkaTailOptions } from './tails/kafka-tail.js';
+export { RedisTail, type RedisTailOptions } from './tails/redis-tail.js';
+export { NatsTail, type NatsTailOptions } from './tails/nats-tail.js';
+export { HttpTail, type HttpTailOptions } from './tails/http-tail.js';

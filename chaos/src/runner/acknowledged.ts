@@ -17,7 +17,7 @@ export function commitTimeline(history: SourceHistory): number[] {
  * oldest acknowledged version it cannot hold yet. Duplicates make it optimistic; it feeds the
  * timeline chart and progress line, never a verdict.
  */
-export function estimatedLagMs(timeline: readonly number[], delivered: number, now: number): number {
+export function estimatedLagMs(timeline: ArrayLike<number>, delivered: number, now: number): number {
   if (delivered >= timeline.length) return 0;
   return Math.max(0, now - timeline[Math.max(0, delivered)]!);
 }

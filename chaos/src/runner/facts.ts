@@ -1,6 +1,6 @@
 import type { EngineFacts, PipelineFacts, RunFacts, SinkFacts } from '../checkers/index.js';
 import type { EngineProcess } from '../engine/engine-process.js';
-import type { SourceHistory } from '../history/index.js';
+import type { SourceLog } from '../history/index.js';
 
 /** The engine as the REST API reports it at the end of the run; health null when it does not answer. */
 export async function engineFacts(engine: EngineProcess): Promise<EngineFacts> {
@@ -14,7 +14,7 @@ export async function engineFacts(engine: EngineProcess): Promise<EngineFacts> {
 }
 
 export interface FactsInput {
-  readonly history: SourceHistory;
+  readonly history: SourceLog;
   readonly workloadStartedAt: number;
   readonly workloadEndedAt: number;
   readonly catchUpFrom: number;
@@ -29,8 +29,12 @@ export interface FactsInput {
 
 /** RunFacts (chaos/src/checkers/run-facts.ts) from what the runner observed. */
 export function runFacts(i: FactsInput): RunFacts {
-  const first = Math.min(...i.history.txns.map((t) => t.invokedAt));
-  const last = Math.max(...i.history.txns.map((t) => t.completedAt));
+  let first = Infinity;
+  let last = -Infinity;
+  for (let t = 0; t < i.history.txnCount; t++) {
+    first = Math.min(first, i.history.tInvokedAt.get(t));
+    last = Math.max(last, i.history.tCompletedAt.get(t));
+  }
   const sinks: Record<string, SinkFacts> = {};
   for (const [name, caughtUpAt] of Object.entries(i.caughtUpAt)) {
     sinks[name] = { caughtUpAt, lagMs: i.lagMs[name] ?? null, ...(i.tables ? { tables: i.tables } : {}) };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { createCheckers } from '../checkers/index.js';
+import { checkerDef } from '../checkers/index.js';
 import { EngineProcess } from '../engine/engine-process.js';
-import type { SinkHistory, SourceHistory, Verdict } from '../history/index.js';
+import { FileImageStore, type SourceLog, type Verdict } from '../history/index.js';
 import { allocatePort } from '../infra/ports.js';
 import { NemesisScheduler, type NemesisContext } from '../nemesis/index.js';
 import type { ScenarioRun } from '../report/index.js';
@@ -11,6 +11,7 @@ import { adminSql } from './admin-sql.js';
 import { awaitHalt, catchUp } from './catch-up.js';
 import { DdlDriver } from './ddl.js';
 import { engineFacts, runFacts } from './facts.js';
+import { readFinalSource } from './final-source.js';
 import { runNamespace } from './namespace.js';
 import { PhaseClock } from './phase-clock.js';
 import { silentProgress, type RunProgress } from './progress.js';
@@ -19,8 +20,9 @@ import { Sampler } from './sampler.js';
 import type { ChaosSession } from './session.js';
 import { teardownRun } from './teardown.js';
 import type { PlannedRun } from './types.js';
+import { LiveJudge } from './live-judge.js';
 import { abortable } from './wait.js';
-import { warmUp, withoutWarmup } from './warm-up.js';
+import { warmUp } from './warm-up.js';
 
 export interface RunScenarioOptions {
   readonly session: ChaosSession;
@@ -51,8 +53,10 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   let workload: WorkloadHandle | null = null;
   let nemesis: NemesisScheduler | null = null;
   let sampler: Sampler | null = null;
+  let judge: LiveJudge | null = null;
   let verdicts: Verdict[] = [];
   let error: string | undefined;
+  const images = new FileImageStore(join(dir, 'images.jsonl'));
   try {
     clock.start('setup');
     await session.resetNetwork();
@@ -70,8 +74,11 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     clock.start('workload');
     const wl = run.scenario.workload;
     workload = await startWorkload({
-      source: run.source, connection: prepared.writeConnection, database: ns.database, prepare: false,
+      source: run.source, connection: prepared.writeConnection, database: ns.database, prepare: false, images,
       writers: wl.writers, rate: wl.rate, durationS: wl.duration, seed: run.seed, mix: wl.mix, rowsPerTx: [wl.rows_per_tx.min, wl.rows_per_tx.max],
+      ...(wl.tables ? { tables: wl.tables } : {}),
+      ...(wl.large_tx ? { largeTx: { probability: wl.large_tx.probability, rows: [wl.large_tx.rows.min, wl.large_tx.rows.max] as [number, number] } } : {}),
+      ...(wl.keys_per_table ? { keysPerTable: wl.keys_per_table } : {}),
       // Short: a writer whose old session lingers (a failover, a killed server) gives up on its keys sooner.
       recoveryTimeoutMs: 10_000, stopTimeoutMs: 10_000,
     });
@@ -80,10 +87,12 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     nemesis = new NemesisScheduler(nemesisContext(o, prepared, engine, ns.database, ns.slot, ddl, progress), run.scenario.nemesis);
     const activeFaults = () => nemesis?.activeFaults() ?? [];
     const wlRef = workload;
-    sampler = new Sampler({ sinks, baseline, workload: () => wlRef, engine, pipeline: ns.pipeline, startedAt, onSample: (s) => progress.sample(s, activeFaults()) });
+    sampler = new Sampler({ sinks, baseline, log: () => wlRef.log(), engine, pipeline: ns.pipeline, startedAt, onSample: (s) => progress.sample(s, activeFaults()) });
+    judge = new LiveJudge(workload.log(), run.scenario.checkers.map((n) => checkerDef(n, { expect: run.scenario.expect })), sinks, prepared.tables);
     nemesis.start();
     sampler.start();
-    const history: SourceHistory = await abortable(workload.done(), signal);
+    const history: SourceLog = await abortable(workload.finished(), signal);
+    judge.historyComplete = true;
     const workloadEndedAt = Date.now();
 
     clock.start('heal');
@@ -98,7 +107,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
       await awaitHalt(engine, ns.pipeline, deadlineAt, signal);
       caughtUpAt = Object.fromEntries(sinks.map((s) => [s.name, null]));
     } else {
-      caughtUpAt = await catchUp({ sinks, baseline, history, deadlineAt, signal, log: (m) => progress.log(m), ...(prepared.tables ? { tables: prepared.tables } : {}) });
+      caughtUpAt = await catchUp({ judge, sinks, deadlineAt, signal, log: (m) => progress.log(m) });
     }
     await sampler.tick();
     sampler.stop();
@@ -106,12 +115,15 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     clock.start('read');
     const engineState = await engineFacts(engine);
     const checkedAt = Date.now();
-    const histories: SinkHistory[] = (await abortable(Promise.all(sinks.map((s) => s.readAll())), signal)).flat().map(withoutWarmup);
+    // The rest of what every sink holds (the tails read incrementally; this is the final read).
+    await abortable(judge.poll(), signal);
+
+    const finalSource = run.scenario.checkers.includes('state') ? await readFinalSource({ source: run.source, connection: prepared.adminConnection, database: ns.database }, workload.tables(), history) : undefined;
 
     clock.start('check');
     const lag = sampler.latest?.lagMs ?? {};
     const facts = runFacts({ history, workloadStartedAt, workloadEndedAt, catchUpFrom, deadlineMs: run.scenario.deadline * 1000, checkedAt, engine: engineState, caughtUpAt, lagMs: lag, ...(prepared.tables ? { tables: prepared.tables } : {}) });
-    verdicts = createCheckers(run.scenario.checkers, { expect: run.scenario.expect }).check({ source: history, sinks: histories, faults: nemesis.events, facts });
+    verdicts = judge.verdicts(facts, nemesis.events, finalSource);
     if (nemesis.errors.length > 0) error = `the nemesis could not play the schedule as written:\n${nemesis.errors.join('\n')}`;
   } catch (e) {
     error = signal.aborted ? 'interrupted (Ctrl-C)' : e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -119,6 +131,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   } finally {
     clock.start('teardown');
     await teardownRun({ session, engine, workload, nemesis, sampler, sinks: prepared?.sinks ?? [], slot: run.source === 'postgres' ? ns.slot : null });
+    images.close();
     clock.stop();
   }
   return {
@@ -135,6 +148,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     timeline: sampler?.samples ?? [],
     ...(error !== undefined ? { error } : {}),
     scenarioYaml: scenarioToYaml(run.scenario),
+    ...(judge ? { checks: judge.cost() } : {}),
   };
 }
 

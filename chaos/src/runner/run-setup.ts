@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { mysqlOptions, pgOptions, redisOptions, kafkaBrokers, natsServers, type ServiceName } from '../infra/index.js';
 import type { ConnectionOptions } from '../workload/sql/session.js';
-import { prepareSchema, WORKLOAD_TABLES } from '../workload/index.js';
+import { prepareSchema } from '../workload/index.js';
+import { workloadTables } from '../workload/workload.js';
 import { renderPipeline, type RenderedPipeline } from './pipeline-render.js';
 import type { RunNamespace } from './namespace.js';
 import type { ChaosSession } from './session.js';
@@ -33,14 +34,16 @@ export async function prepareRun(session: ChaosSession, run: PlannedRun, ns: Run
   const primary: ServiceName = session.primary[family];
   const info = topology.get(primary).info();
   const adminConnection = family === 'mysql' ? mysqlOptions(info, 'direct') : pgOptions(info, 'direct');
-  const tables = run.scenario.workload.tables?.map((t) => (WORKLOAD_TABLES.some((w) => w.name === t) ? t : `chaos_${t}`));
-  await prepareSchema({ source: family, connection: adminConnection, database: ns.database }, [...WORKLOAD_TABLES, WARMUP_TABLE]);
+  const wl = run.scenario.workload;
+  const defs = workloadTables(family, wl.tables, wl.large_tx !== undefined);
+  const tables = wl.tables || wl.large_tx ? defs.map((t) => t.name) : undefined;
+  await prepareSchema({ source: family, connection: adminConnection, database: ns.database }, [...defs, WARMUP_TABLE]);
 
   const failover = run.scenario.nemesis.some((n) => n.fault === 'failover');
   const wp = failover ? await session.workloadProxy(family) : undefined;
   const writeConnection = wp ? { ...adminConnection, ...wp.endpoint } : adminConnection;
 
-  const layout = sinkLayout(run.scenario, ns, [...(tables ?? WORKLOAD_TABLES.map((t) => t.name)), WARMUP_TABLE.name]);
+  const layout = sinkLayout(run.scenario, ns, [...defs.map((t) => t.name), WARMUP_TABLE.name]);
   const cdc = family === 'mysql' ? mysqlOptions(topology.get(family).info(), 'proxy', 'cdc') : pgOptions(topology.get(family).info(), 'proxy', 'cdc');
   const scheme = family === 'mysql' ? 'mysql' : 'postgres';
   const pipeline = renderPipeline({

@@ -1,14 +1,15 @@
 import type { EngineProcess } from '../engine/engine-process.js';
 import type { TimelineSample } from '../report/index.js';
-import type { WorkloadHandle } from '../workload/index.js';
-import { commitTimeline, estimatedLagMs } from './acknowledged.js';
+import type { SourceLog } from '../history/index.js';
+import { estimatedLagMs } from './acknowledged.js';
 import type { SinkIo } from './sinks/index.js';
 
 export interface SamplerOptions {
   readonly sinks: readonly SinkIo[];
   /** Records each sink held after the warm-up; not the workload's. */
   readonly baseline: Readonly<Record<string, number>>;
-  readonly workload: () => WorkloadHandle | null;
+  /** The history being recorded (null before the workload starts). */
+  readonly log: () => SourceLog | null;
   readonly engine: EngineProcess;
   readonly pipeline: string;
   /** ScenarioRun.startedAt: sample times are relative to it. */
@@ -48,8 +49,9 @@ export class Sampler {
     this.busy = true;
     try {
       const now = Date.now();
-      const workload = this.o.workload();
-      const timeline = workload ? commitTimeline(workload.history()) : [];
+      const log = this.o.log();
+      // Commit instants of acknowledged versions, in arrival order (ascending but for late resolutions).
+      const timeline = log ? log.ackTimes.view() : new Float64Array(0);
       const delivered: Record<string, number> = {};
       const lagMs: Record<string, number | null> = {};
       await Promise.all(
@@ -60,7 +62,7 @@ export class Sampler {
             return;
           }
           delivered[s.name] = Math.max(0, n - (this.o.baseline[s.name] ?? 0));
-          lagMs[s.name] = workload ? estimatedLagMs(timeline, delivered[s.name]!, now) : null;
+          lagMs[s.name] = log ? estimatedLagMs(timeline, delivered[s.name]!, now) : null;
         }),
       );
       const sample: TimelineSample = { t: now - this.o.startedAt, written: timeline.length, delivered, lagMs, engine: await this.engineState() };

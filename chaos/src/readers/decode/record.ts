@@ -28,6 +28,8 @@ export interface RawRecord {
   readonly seq: number;
   readonly position: string;
   readonly sinkTxn: number | null;
+  /** When the sink stored it (ms since the epoch), when known. */
+  readonly arrivedAt?: number;
 }
 
 /**
@@ -61,6 +63,7 @@ export function decodeRecord(raw: RawRecord, primaryKeys: Readonly<Record<string
     txEnd: meta[META.txEnd] === undefined ? null : meta[META.txEnd] === '1' || meta[META.txEnd] === 'true',
     position: raw.position,
     sinkTxn: raw.sinkTxn,
+    ...(raw.arrivedAt !== undefined ? { arrivedAt: raw.arrivedAt } : {}),
   };
 }
 

@@ -1,18 +1,20 @@
 import type { SinkHistory } from '../../history/index.js';
-import { readHttp, type HttpReceiver, type ReceivedRequest } from '../../readers/index.js';
+import { HttpTail, readHttp, type HttpReceiver, type ReceivedRequest } from '../../readers/index.js';
 import type { SinkLayout } from '../sink-layout.js';
-import type { SinkIo } from './sink-io.js';
+import type { SinkFeed, SinkIo } from './sink-io.js';
 
 /** The invocation's receiver is shared; a run owns the requests under its path. */
 export class HttpIo implements SinkIo {
   readonly kind = 'http';
   readonly exactlyOnce = false;
+  private feed: SinkFeed | null = null;
 
   constructor(readonly name: string, private readonly receiver: HttpReceiver, private readonly layout: NonNullable<SinkLayout['http']>) {}
 
   async prepare(): Promise<void> {}
 
   async count(): Promise<number> {
+    if (this.feed) return (this.feed.tail as HttpTail).count();
     return this.mine().filter((r) => r.status >= 200 && r.status <= 299).length;
   }
 
@@ -22,6 +24,11 @@ export class HttpIo implements SinkIo {
 
   async readAll(): Promise<SinkHistory[]> {
     return [await this.read()];
+  }
+
+  feeds(primaryKeys: Readonly<Record<string, readonly string[]>>): SinkFeed[] {
+    this.feed ??= { meta: { sink: this.name, kind: 'http', exactlyOnce: false }, tail: new HttpTail({ receiver: this.receiver, pathPrefix: this.layout.pathPrefix, primaryKeys }) };
+    return [this.feed];
   }
 
   async close(): Promise<void> {}

@@ -6,9 +6,9 @@ import { HttpIo } from './http-io.js';
 import { KafkaIo } from './kafka-io.js';
 import { NatsIo } from './nats-io.js';
 import { RedisIo } from './redis-io.js';
-import type { SinkIo } from './sink-io.js';
+import type { SinkFeed, SinkIo } from './sink-io.js';
 
-export type { SinkIo };
+export type { SinkIo, SinkFeed };
 
 /** One SinkIo per attached sink, reading through the DIRECT endpoints. */
 export function createSinkIos(session: ChaosSession, layout: SinkLayout, sinkIds: Readonly<Partial<Record<SinkKind, string>>>): SinkIo[] {

@@ -1,14 +1,15 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { SinkHistory } from '../../history/index.js';
-import { readKafka } from '../../readers/index.js';
+import { KafkaTail, readKafka } from '../../readers/index.js';
 import type { SinkLayout } from '../sink-layout.js';
-import type { SinkIo } from './sink-io.js';
+import type { SinkFeed, SinkIo } from './sink-io.js';
 
 export class KafkaIo implements SinkIo {
   readonly kind = 'kafka';
   readonly exactlyOnce: boolean;
   private readonly admin: Admin;
   private connected: Promise<void> | null = null;
+  private tails: SinkFeed[] | null = null;
 
   constructor(readonly name: string, private readonly brokers: readonly string[], private readonly layout: NonNullable<SinkLayout['kafka']>) {
     this.exactlyOnce = layout.exactlyOnce;
@@ -38,7 +39,16 @@ export class KafkaIo implements SinkIo {
     return [await this.readAs('read_committed'), await this.readAs('read_uncommitted')];
   }
 
+  feeds(primaryKeys: Readonly<Record<string, readonly string[]>>): SinkFeed[] {
+    this.tails ??= (['read_committed', 'read_uncommitted'] as const).map((isolation) => ({
+      meta: { sink: this.name, kind: 'kafka', exactlyOnce: this.exactlyOnce, isolation },
+      tail: new KafkaTail({ brokers: this.brokers, topics: this.layout.topics, isolation, primaryKeys }),
+    }));
+    return this.tails;
+  }
+
   async close(): Promise<void> {
+    for (const f of this.tails ?? []) await f.tail.close().catch(() => undefined);
     if (this.connected) await this.admin.disconnect().catch(() => undefined);
   }
 

@@ -1,14 +1,15 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { SinkHistory } from '../../history/index.js';
-import { readNats } from '../../readers/index.js';
+import { NatsTail, readNats } from '../../readers/index.js';
 import type { SinkLayout } from '../sink-layout.js';
-import type { SinkIo } from './sink-io.js';
+import type { SinkFeed, SinkIo } from './sink-io.js';
 
 export class NatsIo implements SinkIo {
   readonly kind = 'nats';
   readonly exactlyOnce = false;
   private conn: Promise<{ nc: NatsConnection; jsm: JetStreamManager }> | null = null;
+  private tails: SinkFeed[] | null = null;
 
   constructor(readonly name: string, private readonly servers: string, private readonly layout: NonNullable<SinkLayout['nats']>) {}
 
@@ -31,7 +32,13 @@ export class NatsIo implements SinkIo {
     return [await this.read()];
   }
 
+  feeds(primaryKeys: Readonly<Record<string, readonly string[]>>): SinkFeed[] {
+    this.tails ??= [{ meta: { sink: this.name, kind: 'nats', exactlyOnce: false }, tail: new NatsTail({ servers: this.servers, stream: this.layout.stream, primaryKeys }) }];
+    return this.tails;
+  }
+
   async close(): Promise<void> {
+    for (const f of this.tails ?? []) await f.tail.close().catch(() => undefined);
     const c = this.conn;
     this.conn = null;
     if (c) await (await c).nc.close().catch(() => undefined);

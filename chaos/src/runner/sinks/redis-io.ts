@@ -1,14 +1,15 @@
 import { Redis } from 'ioredis';
 import type { Endpoint } from '../../infra/index.js';
 import type { SinkHistory } from '../../history/index.js';
-import { readRedis } from '../../readers/index.js';
+import { readRedis, RedisTail } from '../../readers/index.js';
 import type { SinkLayout } from '../sink-layout.js';
-import type { SinkIo } from './sink-io.js';
+import type { SinkFeed, SinkIo } from './sink-io.js';
 
 export class RedisIo implements SinkIo {
   readonly kind = 'redis';
   readonly exactlyOnce: boolean;
   private readonly client: Redis;
+  private tails: SinkFeed[] | null = null;
 
   constructor(readonly name: string, private readonly endpoint: Endpoint, private readonly layout: NonNullable<SinkLayout['redis']>) {
     this.exactlyOnce = layout.exactlyOnce;
@@ -33,7 +34,13 @@ export class RedisIo implements SinkIo {
     return [await this.read()];
   }
 
+  feeds(primaryKeys: Readonly<Record<string, readonly string[]>>): SinkFeed[] {
+    this.tails ??= [{ meta: { sink: this.name, kind: 'redis', exactlyOnce: this.exactlyOnce }, tail: new RedisTail({ ...this.endpoint, pattern: this.layout.pattern, primaryKeys }) }];
+    return this.tails;
+  }
+
   async close(): Promise<void> {
+    for (const f of this.tails ?? []) await f.tail.close().catch(() => undefined);
     this.client.disconnect();
   }
 }

@@ -1,4 +1,12 @@
+import type { SinkMeta } from '../../checkers/index.js';
 import type { SinkHistory, SinkKind } from '../../history/index.js';
+import type { SinkTail } from '../../readers/index.js';
+
+/** One history the checkers judge, read incrementally. */
+export interface SinkFeed {
+  readonly meta: SinkMeta;
+  readonly tail: SinkTail;
+}
 
 /**
  * The runner's handle on one attached sink for one run: prepares what the sink writes into,
@@ -18,5 +26,10 @@ export interface SinkIo {
   read(): Promise<SinkHistory>;
   /** Every history the checkers judge (Kafka: read_committed and read_uncommitted). */
   readAll(): Promise<SinkHistory[]>;
+  /**
+   * The same histories as tails that keep their place (the first is what a consumer sees), for
+   * runs judged while they stream. Created once per run; closed by `close()`.
+   */
+  feeds(primaryKeys: Readonly<Record<string, readonly string[]>>): SinkFeed[];
   close(): Promise<void>;
 }

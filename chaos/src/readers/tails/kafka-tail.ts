@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type KafkaMessage } from 'kafkajs';
+import type { SinkRecord } from '../../history/index.js';
+import { decodeRecord } from '../decode/record.js';
+import type { SinkTail, TailOptions } from './tail.js';
+
+export interface KafkaTailOptions extends TailOptions {
+  /** The DIRECT listener, so proxy faults do not touch the read. */
+  readonly brokers: readonly string[];
+  readonly topics: readonly string[];
+  readonly isolation: 'read_committed' | 'read_uncommitted';
+  /** Give up a read when no partition moves for this long (default 5000 ms). */
+  readonly idleTimeoutMs?: number;
+}
+
+/** Fetched messages a partition may hold before the consumer waits for a read to drain them. */
+const QUEUE_LIMIT = 20_000;
+
+interface Partition {
+  /** Messages fetched and not yet read, in offset order. */
+  queue: KafkaMessage[];
+  /** The offset after the last one fetched (markers and aborted records included). */
+  position: number;
+  /** Where the current read must get to. */
+  target: number;
+  /** Offset of the last record handed out and its Kafka transaction index (from offset gaps). */
+  lastOffset: number;
+  group: number;
+}
+
+/**
+ * One consumer group for the whole run, started on the first read: it fetches in the
+ * background (pausing when a partition's queue is full) and each `read` hands out what was
+ * fetched up to the end the topics had when the read began: the high watermark under
+ * read_uncommitted, the last stable offset under read_committed. `sinkTxn` comes from the
+ * offset gaps that markers leave, carried across reads (docs/workload.md, "Kafka transactions").
+ */
+export class KafkaTail implements SinkTail {
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private consumer: Consumer | null = null;
+  private readonly groupId = `tidemark-tail-${randomUUID()}`;
+  private readonly parts = new Map<string, Partition>();
+  private crash: Error | null = null;
+  private lastMove = Date.now();
+  private started: Promise<void> | null = null;
+
+  constructor(private readonly o: KafkaTailOptions) {
+    this.kafka = new Kafka({ clientId: 'tidemark-chaos-tail', brokers: [...o.brokers], logLevel: logLevel.NOTHING });
+    this.admin = this.kafka.admin();
+  }
+
+  async read(visit: (r: SinkRecord) => void, undecodable: (position: string, error: string) => void): Promise<boolean> {
+    await (this.started ??= this.start());
+    for (const topic of this.o.topics) {
+      // kafkajs lists offsets read_committed: `high` is the last stable offset.
+      for (const p of await this.admin.fetchTopicOffsets(topic)) this.partition(topic, p.partition, Number(p.low)).target = Number(p.high);
+    }
+    for (;;) {
+      const state = await this.awaitTargets();
+      this.drain(visit, undecodable);
+      if (state !== 'full') return state === 'done';
+    }
+  }
+
+  private drain(visit: (r: SinkRecord) => void, undecodable: (position: string, error: string) => void): void {
+    for (const [stream, part] of this.parts) {
+      const queue = part.queue;
+      part.queue = [];
+      for (const m of queue) {
+        const offset = Number(m.offset);
+        if (offset <= part.lastOffset) continue; // handed over twice by the client
+        if (part.lastOffset >= 0 && offset !== part.lastOffset + 1) part.group++;
+        part.lastOffset = offset;
+        const position = `${stream}@${m.offset}`;
+        try {
+          visit(decodeRecord({ payload: m.value ?? '', meta: headerStrings(m.headers), stream, seq: offset, position, sinkTxn: part.group, arrivedAt: Number(m.timestamp) }, this.o.primaryKeys));
+        } catch (e) {
+          undecodable(position, e instanceof Error ? e.message : String(e));
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.started) return;
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+
+  private async start(): Promise<void> {
+    await this.admin.connect();
+    const consumer = this.kafka.consumer({ groupId: this.groupId, readUncommitted: this.o.isolation === 'read_uncommitted', maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const part = this.partition(payload.topic, payload.partition, 0);
+      part.position = Math.max(part.position, Number(payload.lastOffset) + 1);
+      if (this.o.isolation === 'read_uncommitted') part.target = Math.max(part.target, Number(payload.highWatermark));
+      this.lastMove = Date.now();
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.crash = payload.error;
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.o.topics], fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch, heartbeat }) => {
+        const part = this.partition(batch.topic, batch.partition, 0);
+        // Backpressure: a reader that has not drained the queue holds the fetch of this partition.
+        while (part.queue.length > QUEUE_LIMIT) {
+          await new Promise((r) => setTimeout(r, 100));
+          await heartbeat();
+        }
+        for (const m of batch.messages) part.queue.push(m);
+      },
+    });
+  }
+
+  /** Waits until every partition was fetched up to its target, a queue is full, or none moved for the idle timeout. */
+  private async awaitTargets(): Promise<'done' | 'full' | 'idle'> {
+    this.lastMove = Date.now();
+    const idleMs = this.o.idleTimeoutMs ?? 5000;
+    for (;;) {
+      if (this.crash) throw new Error(`Kafka tail for ${this.o.topics.join(', ')} crashed: ${this.crash.message}`);
+      const behind = [...this.parts.values()].filter((p) => p.position < p.target);
+      if (behind.length === 0) return 'done';
+      // A full queue stops fetching: the read drains it before waiting any longer.
+      if (behind.some((p) => p.queue.length > QUEUE_LIMIT)) return 'full';
+      if (Date.now() - this.lastMove > idleMs) return 'idle';
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private partition(topic: string, partition: number, low: number): Partition {
+    const stream = `${topic}-${partition}`;
+    let part = this.parts.get(stream);
+    if (!part) this.parts.set(stream, (part = { queue: [], position: low, target: low, lastOffset: -1, group: 0 }));
+    return part;
+  }
+}
+
+function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const one = Array.isArray(value) ? value[value.length - 1] : value;
+    if (one !== undefined) out[name.toLowerCase()] = one.toString();
+  }
+  return out;
+}
