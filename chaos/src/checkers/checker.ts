@@ -2,6 +2,7 @@ import type { FaultEvent, SinkHistory, SinkRecord, SourceHistory, SourceLog, Val
 import type { BitSet } from '../history/index.js';
 import type { RecordMatch, WrittenMatch } from './match.js';
 import type { RunFacts } from './run-facts.js';
+import type { FinalSource } from './state.js';
 import type { VersionIndex } from './version-index.js';
 
 /** Everything a checker may look at. Checkers are pure: no I/O, no clock, no randomness. */
@@ -12,6 +13,8 @@ export interface CheckInput {
   readonly sinks: readonly SinkHistory[];
   readonly faults: readonly FaultEvent[];
   readonly facts: RunFacts;
+  /** The source tables as the run ended, for the `state` checker (absent: not read). */
+  readonly finalSource?: FinalSource;
 }
 
 /**
@@ -79,6 +82,7 @@ export interface RunContext {
   readonly facts: RunFacts;
   readonly faults: readonly FaultEvent[];
   readonly sinks: readonly SinkSummary[];
+  readonly finalSource?: FinalSource;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { SourceLog, type FaultEvent, type SinkHistory, type SinkRecord, type SourceHistory, type Verdict } from '../history/index.js';
 import type { CheckerDef, CheckInput, Checker, SinkMeta } from './checker.js';
+import type { RecordMatch } from './match.js';
 import type { RunFacts } from './run-facts.js';
+import type { FinalSource } from './state.js';
 import { SinkPass } from './sink-pass.js';
 import { VersionIndex } from './version-index.js';
 
@@ -25,6 +27,7 @@ export interface JudgeCost {
 export class Judge {
   readonly log: SourceLog;
   private readonly passes: SinkPass[] = [];
+  private pinned: VersionIndex | null = null;
 
   constructor(
     source: SourceHistory | SourceLog,
@@ -35,20 +38,38 @@ export class Judge {
 
   /** The index at the log's current revision (a log still being written is re-indexed when it grew). */
   index(): VersionIndex {
-    return VersionIndex.of(this.log);
+    return this.pinned ?? VersionIndex.of(this.log);
   }
 
-  sink(meta: SinkMeta): SinkPass {
-    const pass = new SinkPass(this.log, () => this.index(), meta, this.defs);
+  /**
+   * Judges against the log as it is now until `unpin()`, even while a workload keeps appending
+   * (re-indexing on every append would cost O(versions) each time); records of versions
+   * appended since stay unmatched, so a live reader holds them back (runner/live-judge.ts).
+   */
+  pin(): VersionIndex {
+    this.pinned = VersionIndex.of(this.log);
+    return this.pinned;
+  }
+
+  unpin(): void {
+    this.pinned = null;
+  }
+
+  sink(meta: SinkMeta, observe?: (r: SinkRecord, m: RecordMatch) => void): SinkPass {
+    const pass = new SinkPass(this.log, () => this.index(), meta, this.defs, observe);
     this.passes.push(pass);
     return pass;
   }
 
-  verdicts(facts: RunFacts, faults: readonly FaultEvent[]): Verdict[] {
-    for (const p of this.passes) p.settle();
+  /**
+   * Every checker's verdicts. `settle: false` leaves ambiguous records undecided (an interim
+   * look while records still arrive: a later record may change the decision).
+   */
+  verdicts(facts: RunFacts, faults: readonly FaultEvent[], options: { settle?: boolean; only?: readonly string[]; finalSource?: FinalSource } = {}): Verdict[] {
+    if (options.settle !== false) for (const p of this.passes) p.settle();
     const index = this.index();
-    const ctx = { log: this.log, index, facts, faults, sinks: this.passes.map((p) => p.summary()) };
-    return this.defs.flatMap((def) => {
+    const ctx = { log: this.log, index, facts, faults, sinks: this.passes.map((p) => p.summary()), ...(options.finalSource ? { finalSource: options.finalSource } : {}) };
+    return this.defs.filter((d) => !options.only || options.only.includes(d.name)).flatMap((def) => {
       const results: { sink: ReturnType<SinkPass['summary']>; value: unknown }[] = [];
       for (const p of this.passes) {
         const r = p.resultOf(def);
@@ -87,7 +108,7 @@ export function checkerOf(name: string, defs: readonly CheckerDef[]): Checker {
         for (const r of inStreamOrder(h)) pass.add(r);
         for (const u of h.undecodable ?? []) pass.undecodable(u.position, u.error);
       }
-      return judge.verdicts(input.facts, input.faults);
+      return judge.verdicts(input.facts, input.faults, input.finalSource ? { finalSource: input.finalSource } : {});
     },
   };
 }

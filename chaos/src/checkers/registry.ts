@@ -6,11 +6,18 @@ import { lostDef } from './lost.js';
 import { phantomDef } from './phantom.js';
 import { reorderedDef } from './reordered.js';
 import { stalledDef } from './stalled.js';
+import { stateDef } from './state.js';
 import { tornTransactionDef } from './torn-transaction.js';
 
-/** The names a scenario's `checkers:` list may use. */
+/** The checkers that judge histories alone (what `createCheckers(CHECKER_NAMES)` runs anywhere). */
 export const CHECKER_NAMES = ['lost', 'duplicated', 'reordered', 'phantom', 'torn-transaction', 'stalled', 'expectation'] as const;
-export type CheckerName = (typeof CHECKER_NAMES)[number];
+
+/**
+ * Every name a scenario's `checkers:` list may use: the above, and `state`, which also needs the
+ * source tables as they were at the end (CheckInput.finalSource; the runner reads them when listed).
+ */
+export const ALL_CHECKER_NAMES = [...CHECKER_NAMES, 'state'] as const;
+export type CheckerName = (typeof ALL_CHECKER_NAMES)[number];
 
 export interface CheckerOptions {
   /** What the scenario expects of the engine; `healthy` when not given. */
@@ -34,6 +41,8 @@ export function checkerDef(name: CheckerName, options: CheckerOptions = {}): Che
       return stalledDef;
     case 'expectation':
       return expectationDef(options.expect ?? { outcome: 'healthy' });
+    case 'state':
+      return stateDef as CheckerDef;
   }
 }
 

@@ -31,6 +31,8 @@ export class SinkPass {
     private readonly index: () => VersionIndex,
     readonly meta: SinkMeta,
     defs: readonly CheckerDef[],
+    /** Sees every record with its match, after the checkers (measurements such as latency). */
+    private readonly observe?: (r: SinkRecord, m: RecordMatch) => void,
   ) {
     this.label = sinkLabel(meta);
     this.tables = sinkTables(log, meta.tables);
@@ -59,6 +61,7 @@ export class SinkPass {
         s.crashed = asError(e);
       }
     }
+    this.observe?.(r, m);
   }
 
   undecodable(position: string, error: string): void {

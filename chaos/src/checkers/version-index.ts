@@ -69,6 +69,13 @@ export class VersionIndex {
     return Math.floor(e / ORDINAL_BITS) === slot ? e % ORDINAL_BITS : -1;
   }
 
+  /** The highest slot (version * 4 + op) the key has, or -1. */
+  lastSlot(key: number): number {
+    if (key + 1 >= this.keyStart.length) return -1;
+    const end = this.keyStart[key + 1]!;
+    return end > this.keyStart[key]! ? Math.floor(this.entries[end - 1]! / ORDINAL_BITS) : -1;
+  }
+
   first(v: number): number {
     return this.firstOf[v]!;
   }

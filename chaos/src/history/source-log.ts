@@ -64,6 +64,8 @@ export class SourceLog {
   private readonly shapes: Shape[] = [];
   private readonly shapeIds = new Map<string, number>();
   private readonly lastShape = new Map<string, number>();
+  /** Per table, the columns some expected image holds a JSON document in. */
+  private readonly docColumns = new Map<string, Set<string>>();
   /** Acknowledged versions' commit instants in arrival order: the sampler's lag estimate. */
   readonly ackTimes = float64();
 
@@ -239,7 +241,16 @@ export class SourceLog {
     if (last !== undefined && fits(image, this.shapes[last]!)) return last;
     const id = this.shapeId(shapeOf(image));
     this.lastShape.set(cacheKey, id);
+    const shape = this.shapes[id]!;
+    let docs = this.docColumns.get(table);
+    if (!docs) this.docColumns.set(table, (docs = new Set()));
+    shape.columns.forEach((c, i) => shape.json[i] && docs.add(c));
     return id;
+  }
+
+  /** Columns of `table` that hold JSON documents (so a sink's JSON text there is parsed). */
+  jsonColumns(table: string): ReadonlySet<string> {
+    return this.docColumns.get(table) ?? new Set();
   }
 
   private shapeId(shape: Shape): number {

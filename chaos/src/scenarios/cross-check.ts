@@ -31,7 +31,7 @@ export function crossCheck(s: ScenarioInput, ctx: z.RefinementCtx): void {
   s.checkers?.forEach((name, i) => {
     if (names.has(name)) issue(['checkers', i], `"${name}" is listed twice`);
     names.add(name);
-    if (s.expect.outcome === 'halted' && (name === 'lost' || name === 'stalled')) {
+    if (s.expect.outcome === 'halted' && (name === 'lost' || name === 'stalled' || name === 'state')) {
       issue(['checkers', i], `${name} cannot hold when the pipeline is expected to halt (versions written after the halt never arrive); the expectation checker judges that nothing was skipped`);
     }
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CHECKER_NAMES, type CheckerName } from '../checkers/registry.js';
+import { ALL_CHECKER_NAMES, CHECKER_NAMES, type CheckerName } from '../checkers/registry.js';
 import { nemesisStepSchema, type NemesisStep } from './faults.js';
-import { bool, identifier, nonEmptyString, oneOf, positiveInt, positiveNumber, positiveSeconds, sqlIdentifier, stringList, weight } from './primitives.js';
+import { bool, fraction, identifier, nonEmptyString, oneOf, positiveInt, positiveNumber, positiveSeconds, sqlIdentifier, stringList, weight } from './primitives.js';
 import { crossCheck } from './cross-check.js';
 
 export const SOURCE_FAMILIES = ['mysql', 'postgres'] as const;
@@ -27,6 +27,15 @@ const workloadSchema = z.strictObject({
     .strictObject({ min: positiveInt(), max: positiveInt() })
     .refine((r) => r.min <= r.max, { error: 'expected min <= max', path: ['max'] })
     .prefault({ min: 1, max: 5 }),
+  /** Now and then a transaction of thousands of rows (into chaos_bulk), mixed with the small ones. */
+  large_tx: z
+    .strictObject({
+      probability: fraction(),
+      rows: z.strictObject({ min: positiveInt(), max: positiveInt() }).refine((r) => r.min <= r.max, { error: 'expected min <= max', path: ['max'] }),
+    })
+    .optional(),
+  /** Key slots per table and writer (default 16): a small space makes updates and deletes frequent. */
+  keys_per_table: positiveInt().optional(),
 });
 
 // No defaults at this level: an absent sink must stay absent.
@@ -69,7 +78,7 @@ const baseSchema = z.strictObject({
   workload: workloadSchema,
   nemesis: z.array(nemesisStepSchema, { error: 'expected a list of faults' }).default([]),
   /** Checkers to run; by default every one that can hold for the expected outcome. */
-  checkers: z.array(oneOf(CHECKER_NAMES), { error: 'expected a list of checker names' }).optional(),
+  checkers: z.array(oneOf(ALL_CHECKER_NAMES), { error: 'expected a list of checker names' }).optional(),
   /** Seconds each sink has to catch up after the last write and the last heal. */
   deadline: positiveSeconds(),
   expect: expectSchema.default({ outcome: 'healthy' }),
@@ -82,7 +91,10 @@ export type ScenarioInput = z.output<typeof baseSchema>;
 export type Workload = Scenario['workload'];
 export type ScenarioExpect = Scenario['expect'];
 
-/** Every checker that can hold: no lost/stalled when a halt is expected, torn only with exactly-once Kafka. */
+/**
+ * Every checker that can hold: no lost/stalled when a halt is expected, torn only with
+ * exactly-once Kafka. `state` (it reads the source tables at the end) only when listed.
+ */
 export function defaultCheckers(s: Pick<ScenarioInput, 'expect' | 'sinks'>): CheckerName[] {
   return CHECKER_NAMES.filter((name) => {
     if (name === 'torn-transaction') return s.sinks.kafka?.exactly_once === true;

@@ -1,4 +1,5 @@
 import type { RowImage, SourceHistory } from '../history/index.js';
+import { UNCHANGED_TOAST } from './planner.js';
 
 /** Table → canonical key → row. */
 export type TableState = Map<string, Map<string, RowImage>>;
@@ -26,7 +27,7 @@ export function expectedState(history: SourceHistory): ExpectedState {
       if (!committed) continue;
       const table = rows.get(v.table) ?? new Map<string, RowImage>();
       rows.set(v.table, table);
-      if (v.after) table.set(v.key, v.after);
+      if (v.after) table.set(v.key, resolveUnchanged(v.after, table.get(v.key)));
       else table.delete(v.key);
     }
   }
@@ -48,4 +49,15 @@ export function finalColumns(history: SourceHistory): Record<string, string[]> {
     columns[change.table] = change.change === 'add' ? [...cols, change.column] : cols.filter((c) => c !== change.column);
   }
   return columns;
+}
+
+/** An after image whose unchanged-TOAST markers (Postgres, default identity) take the row's current values. */
+export function resolveUnchanged(after: RowImage, current: RowImage | undefined): RowImage {
+  let out = after;
+  for (const c in after) {
+    if (after[c] !== UNCHANGED_TOAST) continue;
+    if (out === after) out = { ...after };
+    out[c] = current?.[c] ?? UNCHANGED_TOAST;
+  }
+  return out;
 }

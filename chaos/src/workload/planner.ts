@@ -1,7 +1,10 @@
 import { canonicalKey, type RowImage, type RowVersion } from '../history/index.js';
 import type { Rng } from './rng.js';
-import type { SchemaModel, TableDef } from './schema.js';
-import { rowImage } from './values.js';
+import { LARGE_KINDS, type SchemaModel, type TableDef } from './schema.js';
+import { isToasted, rowImage } from './values.js';
+
+/** What pgoutput puts in place of a TOASTed value an update left alone; the engine passes it on (docs/sources/postgres.md). */
+export const UNCHANGED_TOAST = '__tidemark_unchanged_toast__';
 
 /** Relative weights of the three operations; a missing or zero weight disables it. */
 export interface Mix {
@@ -16,12 +19,21 @@ export interface PlanOptions {
   readonly rowsPerTx: readonly [number, number];
   /** Key slots per table and writer: a small space makes updates, deletes and re-inserts frequent. */
   readonly keysPerTable: number;
+  /** Now and then a transaction of thousands of rows (into the bulk table): its probability and size. */
+  readonly largeTx?: { readonly probability: number; readonly rows: readonly [number, number] };
 }
 
 /** One planned row write with the writer-local slot it touches. */
 export interface PlannedWrite {
   readonly slot: number;
+  /** The row version as written (full images). */
   readonly version: RowVersion;
+  /**
+   * What the source reports for it, when that differs from what was written: on a Postgres table
+   * with the default replica identity the before image is the key alone, and a TOASTed value the
+   * update left alone is the unchanged-TOAST marker.
+   */
+  readonly reported?: RowVersion;
 }
 
 interface KeyState {
@@ -46,6 +58,7 @@ export class WriterModel {
   constructor(
     readonly writer: number,
     private readonly schema: SchemaModel,
+    private readonly source?: 'mysql' | 'postgres',
   ) {}
 
   private state(table: string, slot: number): KeyState {
@@ -66,12 +79,15 @@ export class WriterModel {
 
   /** Plans the next txn. Returns an empty list when no key can take any allowed operation. */
   plan(rng: Rng, options: PlanOptions): PlannedWrite[] {
+    const bulk = this.schema.all.find((t) => t.bulk);
+    if (options.largeTx && bulk && rng.next() < options.largeTx.probability) return this.planBulk(rng, bulk, options.largeTx.rows);
+    const tables = this.schema.all.filter((t) => !t.bulk);
     const writes: PlannedWrite[] = [];
     const taken = new Set<string>();
     const count = rng.int(options.rowsPerTx[0], options.rowsPerTx[1]);
     const weights = OPS.map((op) => Math.max(0, options.mix[op] ?? 0));
     for (let i = 0; i < count; i++) {
-      const table = rng.pick(this.schema.all);
+      const table = rng.pick(tables);
       const first = rng.weighted(weights);
       // The drawn op first, then the others, so a full or empty key space still makes progress.
       for (const op of [OPS[first] as OpKind, ...OPS.filter((_, j) => j !== first && (weights[j] as number) > 0)]) {
@@ -79,11 +95,44 @@ export class WriterModel {
         if (slots.length === 0) continue;
         const slot = rng.pick(slots);
         taken.add(`${table.name}#${slot}`);
-        writes.push({ slot, version: this.write(table, slot, op, rng) });
+        writes.push(this.planned(table, slot, this.write(table, slot, op, rng)));
         break;
       }
     }
     return writes;
+  }
+
+  /**
+   * A transaction of thousands of rows on the bulk table, in turn: insert n new rows, then
+   * update every one of them, or delete them all (so the model stays small).
+   */
+  private planBulk(rng: Rng, table: TableDef, [min, max]: readonly [number, number]): PlannedWrite[] {
+    const present: number[] = [];
+    for (let slot = 1; slot <= this.bulkSize; slot++) {
+      const state = this.keys.get(`${table.name}#${slot}`);
+      if (state && !state.abandoned && state.image !== null) present.push(slot);
+    }
+    if (present.length === 0) {
+      this.bulkSize = rng.int(min, max);
+      const slots = Array.from({ length: this.bulkSize }, (_, i) => i + 1).filter((slot) => !this.state(table.name, slot).abandoned);
+      return slots.map((slot) => this.planned(table, slot, this.write(table, slot, 'insert', rng)));
+    }
+    const op: OpKind = rng.next() < 0.5 ? 'update' : 'delete';
+    return present.map((slot) => this.planned(table, slot, this.write(table, slot, op, rng)));
+  }
+
+  private bulkSize = 0;
+
+  /** The write with what the source will report for it (see PlannedWrite.reported). */
+  private planned(table: TableDef, slot: number, version: RowVersion): PlannedWrite {
+    if (this.source !== 'postgres' || table.replicaIdentity !== 'default' || version.op === 'c') return { slot, version };
+    const key = Object.fromEntries(table.primaryKey.map((c) => [c, (version.before as RowImage)[c]]));
+    if (version.op === 'd') return { slot, version, reported: { ...version, before: key } };
+    const after: RowImage = { ...version.after };
+    for (const c of table.columns) {
+      if (LARGE_KINDS.has(c.kind) && after[c.name] === version.before![c.name] && isToasted(after[c.name])) after[c.name] = UNCHANGED_TOAST;
+    }
+    return { slot, version, reported: { ...version, before: key, after } };
   }
 
   private candidates(table: TableDef, op: OpKind, keysPerTable: number, taken: ReadonlySet<string>): number[] {
@@ -105,6 +154,8 @@ export class WriterModel {
     }
     state.lastVersion += 1;
     const after = rowImage(table, this.writer, slot, state.lastVersion, rng);
+    // An update leaves each large value alone half the time (on Postgres a TOASTed one is then not sent).
+    if (before) for (const c of table.columns) if (LARGE_KINDS.has(c.kind) && rng.next() < 0.5) after[c.name] = before[c.name];
     return { table: table.name, key: canonicalKey(table.primaryKey, after), version: state.lastVersion, op: op === 'insert' ? 'c' : 'u', writer: this.writer, before, after };
   }
 

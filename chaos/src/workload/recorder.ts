@@ -1,4 +1,4 @@
-import type { RowVersion, SchemaChange, SourceHistory, SourceTxn } from '../history/index.js';
+import { SourceLog, type ImageStore, type RowVersion, type SchemaChange, type SourceHistory } from '../history/index.js';
 import type { TxnResult } from './executor.js';
 import type { SourceKind } from './sql/dialect.js';
 
@@ -16,23 +16,21 @@ export interface WorkloadCounters {
   readonly lastError: string | null;
 }
 
-type MutableTxn = { -readonly [K in keyof SourceTxn]: SourceTxn[K] };
-
-/** Collects the source history as writers invoke and complete txns. */
+/**
+ * Collects the source history as writers invoke and complete txns, straight into a compact
+ * SourceLog (images to its ImageStore): a run of millions of versions keeps 36 bytes per
+ * version in memory, not the versions themselves.
+ */
 export class HistoryRecorder {
   private nextId = 1;
   private readonly pending = new Map<number, { writer: number; versions: readonly RowVersion[]; invokedAt: number }>();
-  private readonly done: MutableTxn[] = [];
-  private readonly changes: SchemaChange[] = [];
+  readonly log: SourceLog;
   private counts = { ok: 0, fail: 0, info: 0, rowsWritten: 0, reconnects: 0 };
   private lastError: string | null = null;
 
-  constructor(
-    private readonly source: SourceKind,
-    private readonly database: string,
-    private readonly primaryKeys: Readonly<Record<string, readonly string[]>>,
-    private readonly columns: Readonly<Record<string, readonly string[]>>,
-  ) {}
+  constructor(source: SourceKind, database: string, primaryKeys: Readonly<Record<string, readonly string[]>>, columns: Readonly<Record<string, readonly string[]>>, images?: ImageStore) {
+    this.log = new SourceLog({ source, database, primaryKeys, columns, ...(images ? { images } : {}) });
+  }
 
   /** The id the next invoked txn gets. */
   get peekNextId(): number {
@@ -49,7 +47,7 @@ export class HistoryRecorder {
     const txn = this.pending.get(id);
     if (!txn) throw new Error(`txn ${id} completed twice or was never invoked`);
     this.pending.delete(id);
-    this.done.push({ id, ...txn, outcome: result.outcome, completedAt: Date.now(), ...(result.error ? { error: result.error } : {}) });
+    this.log.append({ id, ...txn, outcome: result.outcome, completedAt: Date.now(), ...(result.error ? { error: result.error } : {}) });
     this.counts[result.outcome] += 1;
     if (result.outcome === 'ok') this.counts.rowsWritten += txn.versions.length;
     if (result.error) this.lastError = result.error;
@@ -57,8 +55,7 @@ export class HistoryRecorder {
 
   /** What a read after an info txn found; see `SourceTxn.resolution`. */
   resolve(id: number, resolution: 'committed' | 'rolled-back'): void {
-    const txn = this.done.findLast((t) => t.id === id);
-    if (txn) txn.resolution = resolution;
+    this.log.resolve(id, resolution);
   }
 
   reconnected(): void {
@@ -70,22 +67,15 @@ export class HistoryRecorder {
   }
 
   schemaChange(change: SchemaChange): void {
-    this.changes.push(change);
+    this.log.addSchemaChange(change);
   }
 
   counters(): WorkloadCounters {
     return { ...this.counts, inFlight: this.pending.size, lastError: this.lastError };
   }
 
-  /** A snapshot: completed txns in id (invocation) order. */
+  /** A snapshot as a plain history, completed txns in id (invocation) order (images read back: small runs and tests). */
   history(): SourceHistory {
-    return {
-      source: this.source,
-      database: this.database,
-      primaryKeys: this.primaryKeys,
-      columns: this.columns,
-      schemaChanges: [...this.changes],
-      txns: [...this.done].sort((a, b) => a.id - b.id).map((t) => ({ ...t })),
-    };
+    return this.log.toHistory();
   }
 }

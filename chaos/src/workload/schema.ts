@@ -1,4 +1,5 @@
 import type { RowImage } from '../history/index.js';
+import { WORKLOAD_TABLES } from './tables.js';
 
 /**
  * The workload's tables, as data. Every table has the bookkeeping columns `writer` and `version`
@@ -6,66 +7,50 @@ import type { RowImage } from '../history/index.js';
  * `keyColumns`) so writers never touch each other's rows.
  */
 
-/** Logical column types; `sql/dialect.ts` spells them per database. */
-export type ColumnKind = 'int' | 'bigint' | 'decimal' | 'json' | 'varchar';
+/**
+ * Logical column types; `sql/dialect.ts` spells them per database and docs/workload.md lists the
+ * value each source reports. `text`, `blob` and `doc` hold large values (tens of kB: TOAST on
+ * Postgres, off-page on InnoDB); `int_array` and `text_array` exist on Postgres only.
+ */
+export type ColumnKind =
+  | 'int' | 'bigint' | 'decimal' | 'json' | 'varchar'
+  | 'smallint' | 'bool' | 'float' | 'double' | 'char' | 'uuid' | 'enum'
+  | 'date' | 'datetime' | 'timestamptz' | 'time'
+  | 'text' | 'blob' | 'doc'
+  | 'int_array' | 'text_array';
 
 export interface ColumnDef {
   readonly name: string;
   readonly kind: ColumnKind;
   /** decimal: [precision, scale]. */
   readonly precision?: readonly [number, number];
-  /** varchar: max length. */
+  /** varchar and char: (max) length. */
   readonly length?: number;
+  /** Only on these sources (Postgres arrays). */
+  readonly sources?: readonly ('mysql' | 'postgres')[];
 }
+
+/** How a writer's n-th key slot becomes key values (see `keyColumns`). */
+export type KeySpace = 'int' | 'bigint' | 'writer-seq';
 
 export interface TableDef {
   readonly name: string;
   readonly columns: readonly ColumnDef[];
+  /** The key the checkers identify rows by; the table's PRIMARY KEY unless `noPrimaryKey`. */
   readonly primaryKey: readonly string[];
+  readonly keySpace?: KeySpace;
+  /** The table has no primary key constraint (an index on the key columns instead). */
+  readonly noPrimaryKey?: boolean;
+  /** Postgres REPLICA IDENTITY: FULL (default here) or DEFAULT (before images carry the key only). */
+  readonly replicaIdentity?: 'full' | 'default';
+  /** Written only by large transactions (PlanOptions.largeTx), never by the ordinary mix. */
+  readonly bulk?: boolean;
 }
 
-export const ACCOUNTS: TableDef = {
-  name: 'chaos_accounts',
-  columns: [
-    { name: 'id', kind: 'int' },
-    { name: 'writer', kind: 'int' },
-    { name: 'version', kind: 'int' },
-    { name: 'balance', kind: 'decimal', precision: [18, 4] },
-    { name: 'doc', kind: 'json' },
-    { name: 'note', kind: 'varchar', length: 64 },
-  ],
-  primaryKey: ['id'],
-};
+/** Columns whose values are large: an update may leave them unchanged (a TOASTed value is then not sent). */
+export const LARGE_KINDS: ReadonlySet<ColumnKind> = new Set(['text', 'blob', 'doc']);
 
-export const ORDERS: TableDef = {
-  name: 'chaos_orders',
-  columns: [
-    { name: 'writer', kind: 'int' },
-    { name: 'seq', kind: 'int' },
-    { name: 'version', kind: 'int' },
-    { name: 'amount', kind: 'decimal', precision: [12, 2] },
-    { name: 'status', kind: 'varchar', length: 16 },
-  ],
-  primaryKey: ['writer', 'seq'],
-};
-
-export const EVENTS: TableDef = {
-  name: 'chaos_events',
-  columns: [
-    { name: 'id', kind: 'bigint' },
-    { name: 'writer', kind: 'int' },
-    { name: 'version', kind: 'int' },
-    { name: 'payload', kind: 'json' },
-  ],
-  primaryKey: ['id'],
-};
-
-export const WORKLOAD_TABLES: readonly TableDef[] = [ACCOUNTS, ORDERS, EVENTS];
-
-/** Primary key columns per table, as `SourceHistory.primaryKeys` wants them. */
-export const WORKLOAD_PRIMARY_KEYS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  WORKLOAD_TABLES.map((t) => [t.name, t.primaryKey]),
-);
+export { ACCOUNTS, ORDERS, EVENTS, WORKLOAD_TABLES, WORKLOAD_PRIMARY_KEYS } from './tables.js';
 
 /** Columns every table must keep: the key and the bookkeeping columns. */
 export function isProtectedColumn(table: TableDef, column: string): boolean {
@@ -73,20 +58,20 @@ export function isProtectedColumn(table: TableDef, column: string): boolean {
 }
 
 /**
- * The primary key values of a writer's n-th key slot. Integer keys are offset by the writer id
- * (accounts: writer * 100 000 + slot, events: writer * 10^10 + slot, beyond INT range but well
- * under 2^53 so it stays a JSON number); orders use (writer, seq) directly.
+ * The key values of a writer's n-th key slot. Integer keys are offset by the writer id (`int`:
+ * writer * 100 000 + slot, `bigint`: writer * 10^10 + slot, beyond INT range but well under 2^53
+ * so it stays a JSON number); `writer-seq` keys are (writer, seq) directly.
  */
 export function keyColumns(table: TableDef, writer: number, slot: number): RowImage {
-  switch (table.name) {
-    case ACCOUNTS.name:
-      return { id: writer * 100_000 + slot };
-    case ORDERS.name:
+  switch (table.keySpace) {
+    case 'int':
+      return { [table.primaryKey[0]!]: writer * 100_000 + slot };
+    case 'writer-seq':
       return { writer, seq: slot };
-    case EVENTS.name:
-      return { id: writer * 10_000_000_000 + slot };
+    case 'bigint':
+      return { [table.primaryKey[0]!]: writer * 10_000_000_000 + slot };
     default:
-      throw new Error(`workload table ${table.name} has no key space; add one in keyColumns`);
+      throw new Error(`workload table ${table.name} has no key space; set keySpace in its definition`);
   }
 }
 

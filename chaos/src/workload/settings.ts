@@ -25,6 +25,10 @@ export const workloadSettings = z.strictObject({
     .default([1, 4]),
   /** Key slots per table and writer. */
   keysPerTable: z.number().int().min(1).max(99_999).default(16),
+  /** Tables to write, by name (`accounts` or `chaos_accounts`; `realism` for the realism set); default the classic three. */
+  tables: z.array(z.string()).min(1).optional(),
+  /** Now and then a transaction of thousands of rows into the bulk table. */
+  largeTx: z.strictObject({ probability: z.number().min(0).max(1), rows: z.tuple([z.number().int().min(1), z.number().int().min(1)]) }).optional(),
   statementTimeoutMs: z.number().int().positive().default(30_000),
   /** How long a writer waits for a lost session to vanish server-side before abandoning its keys. */
   recoveryTimeoutMs: z.number().int().positive().default(60_000),

@@ -4,9 +4,9 @@ import { keyColumns, type ColumnDef, type TableDef } from './schema.js';
 
 /**
  * The after image of one row version, with every value exactly as the source reports it
- * (JSON-ready): integers as numbers, DECIMAL as the string the server returns (full scale,
- * e.g. "-12.5000"), JSON as the parsed value, VARCHAR as text (some of it non-ASCII and 4-byte
- * UTF-8, to catch charset bugs), and sometimes null where the column allows it.
+ * (JSON-ready; docs/workload.md, "Values"): integers as numbers, DECIMAL as the string the
+ * server returns (full scale, e.g. "-12.5000"), JSON as the parsed value, text with non-ASCII
+ * and 4-byte UTF-8, binary as base64, date-times as text, and sometimes null.
  */
 export function rowImage(table: TableDef, writer: number, slot: number, version: number, rng: Rng): RowImage {
   const key = keyColumns(table, writer, slot);
@@ -22,22 +22,95 @@ export function rowImage(table: TableDef, writer: number, slot: number, version:
 
 const WORDS = ['tide', 'mark', 'ebb', 'flow', 'é-accent', 'naïve', 'Ωmega', 'wave 🌊', 'quote"s', "it's"];
 const STATUSES = ['new', 'paid', 'shipped', 'cancelled'];
+/** The values of the `enum` kind (both sources declare the same list). */
+export const ENUM_VALUES = STATUSES;
 
 function columnValue(column: ColumnDef, writer: number, slot: number, version: number, rng: Rng): unknown {
   switch (column.kind) {
     case 'int':
       return rng.int(-1_000_000, 1_000_000);
+    case 'smallint':
+      return rng.int(-32_768, 32_767);
     case 'bigint':
-      return rng.int(0, 2 ** 40) * 1000 + version;
+      // Beyond 2^53 the source reports the exact decimal string.
+      return column.name === 'big' && rng.next() < 0.3 ? `${rng.int(1_000_000_000, 9_223_372_035)}${String(rng.int(0, 999_999_999)).padStart(9, '0')}` : rng.int(0, 2 ** 40) * 1000 + version;
     case 'decimal':
       return decimalString(column.precision ?? [12, 2], rng);
+    case 'bool':
+      return rng.next() < 0.5;
+    case 'float':
+      // A binary32 value with an exact short decimal: it survives FLOAT/REAL and every JSON hop.
+      return rng.int(-4096, 4096) / 8;
+    case 'double':
+      // At most 15 significant digits: what a server's text rendering gives back exactly.
+      return Math.round((rng.next() - 0.5) * 2e13) / 1e5;
+    case 'char':
+      // Exactly the declared length: CHAR padding (Postgres keeps it, MariaDB strips it) stays out of the picture.
+      return hex(rng, column.length ?? 8);
+    case 'uuid':
+      return `${hex(rng, 8)}-${hex(rng, 4)}-4${hex(rng, 3)}-a${hex(rng, 3)}-${hex(rng, 12)}`;
+    case 'enum':
+      return rng.pick(STATUSES);
     case 'varchar':
       if (column.name === 'status') return rng.pick(STATUSES);
       if (rng.next() < 0.15) return null;
       return `${rng.pick(WORDS)} w${writer}k${slot}v${version}`.slice(0, column.length ?? 64);
     case 'json':
       return jsonDoc(writer, slot, version, rng);
+    case 'date':
+      return `${rng.int(1990, 2037)}-${two(rng.int(1, 12))}-${two(rng.int(1, 28))}`;
+    case 'datetime':
+    case 'timestamptz':
+      // UTC wall-clock with microseconds; within TIMESTAMP's range (1970-2038).
+      return `${rng.int(1971, 2037)}-${two(rng.int(1, 12))}-${two(rng.int(1, 28))} ${two(rng.int(0, 23))}:${two(rng.int(0, 59))}:${two(rng.int(0, 59))}.${micros(rng)}`;
+    case 'time':
+      return `${two(rng.int(0, 23))}:${two(rng.int(0, 59))}:${two(rng.int(0, 59))}.${micros(rng)}`;
+    case 'text':
+      return large(rng, () => `${rng.pick(WORDS)} `, (n) => hex(rng, n));
+    case 'blob':
+      return large(rng, () => '', (n) => Buffer.from(hex(rng, n * 2), 'hex').toString('base64'));
+    case 'doc':
+      return large(rng, () => '', (n) => ({ w: writer, k: slot, v: version, title: rng.pick(WORDS), body: hex(rng, n), items: [1, 2, 3].map((i) => ({ i, tag: rng.pick(WORDS) })) }));
+    case 'int_array':
+      return Array.from({ length: rng.int(0, 5) }, () => rng.int(-1000, 1000));
+    case 'text_array':
+      return Array.from({ length: rng.int(0, 4) }, () => rng.pick(WORDS));
   }
+}
+
+/** Large values (LARGE_KINDS) are null, short (under 200 bytes, stored inline) or 8 to 40 kB: TOASTed / off-page, never in between. */
+export const LARGE_MIN_BYTES = 8000;
+
+function large(rng: Rng, prefix: () => string, make: (bytes: number) => unknown): unknown {
+  const draw = rng.next();
+  if (draw < 0.1) return null;
+  if (draw < 0.35) {
+    const v = make(rng.int(10, 60));
+    return typeof v === 'string' ? `${prefix()}${v}` : v;
+  }
+  return make(rng.int(LARGE_MIN_BYTES, 40_000));
+}
+
+/** Whether a large value is stored out of line (so Postgres does not send it when an update leaves it alone). */
+export function isToasted(value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  const bytes = typeof value === 'string' ? value.length : JSON.stringify(value).length;
+  return bytes >= LARGE_MIN_BYTES * 0.75; // base64 of 8000 bytes is 10668 chars; hex text 8000
+}
+
+function hex(rng: Rng, chars: number): string {
+  let out = '';
+  while (out.length < chars) out += Math.floor(rng.next() * 2 ** 32).toString(16).padStart(8, '0');
+  return out.slice(0, chars);
+}
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Six fractional digits, the last never 0: Postgres prints times without trailing zeros, MariaDB with. */
+function micros(rng: Rng): string {
+  return `${String(rng.int(0, 99_999)).padStart(5, '0')}${rng.int(1, 9)}`;
 }
 
 /** A decimal with exactly `scale` fractional digits, within the column's precision. */

@@ -1,8 +1,9 @@
-import type { SchemaChange, SourceHistory } from '../history/index.js';
+import type { ImageStore, SchemaChange, SourceHistory, SourceLog } from '../history/index.js';
 import { runDdl, type DdlContext } from './ddl.js';
 import { Gate, Pacer } from './pacing.js';
 import { HistoryRecorder, type WorkloadCounters } from './recorder.js';
 import { SchemaModel, WORKLOAD_PRIMARY_KEYS, WORKLOAD_TABLES, type ColumnDef, type TableDef } from './schema.js';
+import { BULK, tablesFor } from './tables.js';
 import { parseSettings, type WorkloadSettings } from './settings.js';
 import { checkIdentifier, dialectFor, type SourceKind } from './sql/dialect.js';
 import { connectSession, type ConnectionOptions } from './sql/session.js';
@@ -19,6 +20,8 @@ export interface WorkloadTarget {
 export interface WorkloadOptions extends WorkloadTarget, WorkloadSettings {
   /** Drop and recreate the database/schema and tables first (default true). */
   readonly prepare?: boolean;
+  /** Where the history's row images go (default: memory); runs at scale pass a FileImageStore. */
+  readonly images?: ImageStore;
 }
 
 export interface WorkloadHandle {
@@ -28,8 +31,10 @@ export interface WorkloadHandle {
   tables(): TableDef[];
   readonly primaryKeys: Readonly<Record<string, readonly string[]>>;
   counters(): WorkloadCounters;
-  /** Snapshot of the history so far (completed txns only). */
+  /** Snapshot of the history so far (completed txns only), as a plain history: small runs and tests. */
   history(): SourceHistory;
+  /** The history being recorded, compact (grows while the workload runs). */
+  log(): SourceLog;
   /** Each writer's current server session id (for tests that kill sessions). */
   sessions(): { writer: number; sessionId: number | null }[];
   /** Adds a nullable column under load; later txns write it. */
@@ -38,6 +43,8 @@ export interface WorkloadHandle {
   dropColumn(table: string, column: string): Promise<SchemaChange>;
   /** Resolves with the final history once the workload has stopped (duration or stop()). */
   done(): Promise<SourceHistory>;
+  /** Like done(), with the compact history (no images read back). */
+  finished(): Promise<SourceLog>;
   /** Stops issuing txns, lets running ones finish (bounded), closes sessions. Idempotent. */
   stop(): Promise<SourceHistory>;
 }
@@ -63,18 +70,19 @@ export async function startWorkload(options: WorkloadOptions): Promise<WorkloadH
   const { source, connection, prepare = true } = options;
   const database = checkIdentifier(options.database, 'workload database');
   const settings = parseSettings(stripTarget(options));
-  if (prepare) await prepareSchema({ source, connection, database });
+  if (prepare) await prepareSchema({ source, connection, database }, workloadTables(source, settings.tables, settings.largeTx !== undefined));
 
   const dialect = dialectFor(source);
-  const schema = new SchemaModel();
-  const columns = Object.fromEntries(WORKLOAD_TABLES.map((t) => [t.name, t.columns.map((c) => c.name)]));
-  const recorder = new HistoryRecorder(source, database, WORKLOAD_PRIMARY_KEYS, columns);
+  const tables = workloadTables(source, settings.tables, settings.largeTx !== undefined);
+  const schema = new SchemaModel(tables);
+  const columns = Object.fromEntries(tables.map((t) => [t.name, t.columns.map((c) => c.name)]));
+  const recorder = new HistoryRecorder(source, database, WORKLOAD_PRIMARY_KEYS, columns, options.images);
   const gate = new Gate();
   const stopping = new AbortController();
   const halted = new AbortController();
   const ctx: WriterContext = {
     connection, database, dialect, schema, recorder, gate, seed: settings.seed,
-    plan: { mix: settings.mix, rowsPerTx: settings.rowsPerTx, keysPerTable: settings.keysPerTable },
+    plan: { mix: settings.mix, rowsPerTx: settings.rowsPerTx, keysPerTable: settings.keysPerTable, ...(settings.largeTx ? { largeTx: settings.largeTx } : {}) },
     statementTimeoutMs: settings.statementTimeoutMs,
     recoveryTimeoutMs: settings.recoveryTimeoutMs,
     stopping: stopping.signal,
@@ -94,8 +102,8 @@ export async function startWorkload(options: WorkloadOptions): Promise<WorkloadH
   );
   const ddl: DdlContext = { connection, database, dialect, schema, recorder, gate, statementTimeoutMs: settings.statementTimeoutMs };
 
-  let stopped: Promise<SourceHistory> | undefined;
-  const stop = (): Promise<SourceHistory> => {
+  let stopped: Promise<SourceLog> | undefined;
+  const halt = (): Promise<SourceLog> => {
     stopped ??= (async () => {
       clearTimeout(timer);
       stopping.abort();
@@ -109,12 +117,13 @@ export async function startWorkload(options: WorkloadOptions): Promise<WorkloadH
       }
       halted.abort();
       if (crashes.length > 0) throw new Error(`workload writers crashed (a harness bug):\n${crashes.join('\n')}`);
-      return recorder.history();
+      return recorder.log;
     })();
     return stopped;
   };
-  const timer = settings.durationS === undefined ? undefined : setTimeout(() => stop().catch(() => undefined), settings.durationS * 1000);
-  let finished: Promise<SourceHistory> | undefined;
+  const stop = (): Promise<SourceHistory> => halt().then(() => recorder.history());
+  const timer = settings.durationS === undefined ? undefined : setTimeout(() => halt().catch(() => undefined), settings.durationS * 1000);
+  let finished: Promise<SourceLog> | undefined;
 
   return {
     source,
@@ -123,15 +132,23 @@ export async function startWorkload(options: WorkloadOptions): Promise<WorkloadH
     tables: () => schema.all,
     counters: () => recorder.counters(),
     history: () => recorder.history(),
+    log: () => recorder.log,
     sessions: () => writers.map((w) => ({ writer: w.id, sessionId: w.sessionId })),
     addColumn: (table, column) => runDdl(ddl, { table, change: 'add', column }),
     dropColumn: (table, column) => runDdl(ddl, { table, change: 'drop', column }),
-    done: () => (finished ??= running.then(() => stop())),
+    done: () => (finished ??= running.then(() => halt())).then(() => recorder.history()),
+    finished: () => (finished ??= running.then(() => halt())),
     stop,
   };
 }
 
+/** The tables a workload writes, in the source's shape; the bulk table joins when large transactions are on. */
+export function workloadTables(source: 'mysql' | 'postgres', names: readonly string[] | undefined, largeTx: boolean): TableDef[] {
+  const tables = tablesFor(source, names);
+  return largeTx && !tables.some((t) => t.name === BULK.name) ? [...tables, BULK] : tables;
+}
+
 function stripTarget(options: WorkloadOptions): WorkloadSettings {
-  const { source: _s, connection: _c, database: _d, prepare: _p, ...settings } = options;
+  const { source: _s, connection: _c, database: _d, prepare: _p, images: _i, ...settings } = options;
   return settings;
 }

@@ -43,7 +43,7 @@ export class Writer {
     private readonly ctx: WriterContext,
     private readonly pacer: Pacer,
   ) {
-    this.model = new WriterModel(id, ctx.schema);
+    this.model = new WriterModel(id, ctx.schema, ctx.dialect.source);
     this.rng = Rng.forWriter(ctx.seed, id);
   }
 
@@ -83,7 +83,7 @@ export class Writer {
         this.ctx.recorder.error(`writer ${this.id} has no key left to write (all abandoned after lost sessions)`);
         return;
       }
-      txnId = this.ctx.recorder.invoke(this.id, writes.map((w) => w.version));
+      txnId = this.ctx.recorder.invoke(this.id, writes.map((w) => w.reported ?? w.version));
       const result = await executeTxn(session, this.ctx.dialect, this.ctx.schema, this.ctx.database, writes);
       this.ctx.recorder.complete(txnId, result);
       outcome = result.outcome;

@@ -4,10 +4,10 @@
  * counts, and no crash on empty or odd histories.
  */
 import { describe, expect, it } from 'vitest';
-import { CHECKER_NAMES, createChecker, MAX_EXAMPLES, noopChecker, type Checker, type CheckInput } from '../../../chaos/src/checkers/index.js';
+import { ALL_CHECKER_NAMES, createChecker, MAX_EXAMPLES, noopChecker, type Checker, type CheckInput } from '../../../chaos/src/checkers/index.js';
 import { healthyFacts, recordsOf, sinkHistory, World } from './world.js';
 
-const implementations: Checker[] = [noopChecker, ...CHECKER_NAMES.map((n) => createChecker(n, { expect: { outcome: 'halted' } }))];
+const implementations: Checker[] = [noopChecker, ...ALL_CHECKER_NAMES.map((n) => createChecker(n, { expect: { outcome: 'halted' } }))];
 
 function inputs(): Record<string, CheckInput> {
   const w = new World();

@@ -1,12 +1,15 @@
 import mysql from 'mysql2/promise';
 import type { ConnectionOptions, SessionOptions, SqlSession } from './session.js';
 
-/** mysql2 session: DECIMAL stays a string, big BIGINTs become strings (never lossy numbers). */
+/** mysql2 session: DECIMAL stays a string, big BIGINTs become strings (never lossy numbers), temporals text in UTC. */
 export async function connectMysql(connection: ConnectionOptions, options: SessionOptions): Promise<SqlSession> {
   const conn = await mysql.createConnection({
     ...connection,
     supportBigNumbers: true,
     decimalNumbers: false,
+    // Temporals as the server's text (all fractional digits), in UTC, as the source reports them.
+    dateStrings: true,
+    timezone: 'Z',
     connectTimeout: 10_000,
     charset: 'utf8mb4_unicode_ci',
   });
@@ -18,6 +21,7 @@ export async function connectMysql(connection: ConnectionOptions, options: Sessi
   };
   let serverStartedAt: number;
   try {
+    await conn.query("SET time_zone = '+00:00'");
     const [rows] = await conn.query("SHOW GLOBAL STATUS LIKE 'Uptime'");
     serverStartedAt = Date.now() - Number((rows as { Value: string }[])[0]?.Value) * 1000;
   } catch (err) {

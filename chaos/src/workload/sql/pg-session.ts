@@ -1,11 +1,17 @@
 import pg from 'pg';
 import type { ConnectionOptions, SessionOptions, SqlSession } from './session.js';
 
-/** pg session: NUMERIC and INT8 come back as text, JSONB parsed. */
+// date, time, timetz, timestamp, timestamptz: the server's text, not a JS Date (which drops microseconds).
+const TEXT_TYPES = new Set([1082, 1083, 1266, 1114, 1184]);
+const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (TEXT_TYPES.has(oid) ? (v: string) => v : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser };
+
+/** pg session: NUMERIC and INT8 come back as text, JSONB parsed, temporals as text in UTC. */
 export async function connectPostgres(connection: ConnectionOptions, options: SessionOptions): Promise<SqlSession> {
   const client = new pg.Client({
     ...connection,
     application_name: options.label,
+    options: '-c TimeZone=UTC',
+    types,
     query_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: 10_000,
   });

@@ -1,5 +1,5 @@
 import type { RowImage, RowVersion } from '../../history/index.js';
-import type { ColumnDef, TableDef } from '../schema.js';
+import { LARGE_KINDS, type ColumnDef, type TableDef } from '../schema.js';
 import type { Dialect } from './dialect.js';
 
 /** A statement with its driver parameters. */
@@ -40,7 +40,8 @@ export function writeStatement(d: Dialect, database: string, table: TableDef, v:
     return { sql: `DELETE FROM ${name} WHERE ${where.sql}`, params: where.params };
   }
   const after = v.after as RowImage;
-  const set = table.columns.filter((c) => !table.primaryKey.includes(c.name));
+  // A large value the update leaves alone is not SET: on Postgres it then stays TOASTed and is not sent.
+  const set = table.columns.filter((c) => !table.primaryKey.includes(c.name) && !(LARGE_KINDS.has(c.kind) && after[c.name] === before[c.name]));
   const where = conditions(d, table, guard, before, set.length + 1);
   return {
     sql: `UPDATE ${name} SET ${set.map((c, i) => `${d.ident(c.name)} = ${d.param(i + 1)}`).join(', ')} WHERE ${where.sql}`,
