@@ -14,6 +14,7 @@ export { phantomChecker, phantomDef } from './phantom.js';
 export { tornTransactionChecker, tornTransactionDef } from './torn-transaction.js';
 export { stalledChecker, stalledDef } from './stalled.js';
 export { stateChecker, stateDef, type FinalSource } from './state.js';
+export { leakChecker, leakDef, slopePerHour } from './leak.js';
 export { expectationChecker, expectationDef, GAP_FAULT_KINDS, type Expectation } from './expectation.js';
 export { MAX_EXAMPLES } from './examples.js';
 export { valuesEqual, imageDiff, numericText, timestampText, type ColumnDiff } from './normalize.js';

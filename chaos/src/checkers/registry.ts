@@ -7,16 +7,18 @@ import { phantomDef } from './phantom.js';
 import { reorderedDef } from './reordered.js';
 import { stalledDef } from './stalled.js';
 import { stateDef } from './state.js';
+import { leakDef } from './leak.js';
 import { tornTransactionDef } from './torn-transaction.js';
 
 /** The checkers that judge histories alone (what `createCheckers(CHECKER_NAMES)` runs anywhere). */
 export const CHECKER_NAMES = ['lost', 'duplicated', 'reordered', 'phantom', 'torn-transaction', 'stalled', 'expectation'] as const;
 
 /**
- * Every name a scenario's `checkers:` list may use: the above, and `state`, which also needs the
- * source tables as they were at the end (CheckInput.finalSource; the runner reads them when listed).
+ * Every name a scenario's `checkers:` list may use: the above; `state`, which also needs the
+ * source tables as they were at the end (CheckInput.finalSource; the runner reads them when
+ * listed); `leak`, which judges the engine memory a soak samples (RunFacts.engineMemory).
  */
-export const ALL_CHECKER_NAMES = [...CHECKER_NAMES, 'state'] as const;
+export const ALL_CHECKER_NAMES = [...CHECKER_NAMES, 'state', 'leak'] as const;
 export type CheckerName = (typeof ALL_CHECKER_NAMES)[number];
 
 export interface CheckerOptions {
@@ -43,6 +45,8 @@ export function checkerDef(name: CheckerName, options: CheckerOptions = {}): Che
       return expectationDef(options.expect ?? { outcome: 'healthy' });
     case 'state':
       return stateDef as CheckerDef;
+    case 'leak':
+      return leakDef;
   }
 }
 

@@ -19,6 +19,17 @@ export interface RunFacts {
   readonly engine: EngineFacts;
   /** Keyed by sink name (`SinkHistory.sink`). */
   readonly sinks: Readonly<Record<string, SinkFacts>>;
+  /** The engine's memory over the run, for the `leak` checker (soaks sample it; absent elsewhere). */
+  readonly engineMemory?: EngineMemoryFacts;
+}
+
+export interface EngineMemoryFacts {
+  /** Samples in time order (ms since the epoch); `heapMb` null where the metrics did not answer. */
+  readonly samples: readonly { readonly t: number; readonly pid: number; readonly rssMb: number; readonly heapMb: number | null }[];
+  /** Share of the run (0..1) that is warm-up, not judged. */
+  readonly warmup: number;
+  /** Largest tolerated growth of the live heap, MB per hour. */
+  readonly maxMbPerHour: number;
 }
 
 export interface EngineFacts {

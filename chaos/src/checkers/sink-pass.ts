@@ -1,4 +1,4 @@
-import { BitSet, type SinkRecord, type SourceLog } from '../history/index.js';
+import { BitSet, int32, type SinkRecord, type SourceLog } from '../history/index.js';
 import type { CheckerDef, SinkAccumulator, SinkMeta, SinkSummary, TableFilter } from './checker.js';
 import { Matcher, type RecordMatch, type WrittenMatch } from './match.js';
 import { sinkLabel, sinkTables } from './sink-view.js';
@@ -25,6 +25,10 @@ export class SinkPass {
   private pending: { r: SinkRecord; choices: readonly number[] }[] = [];
   // sink tx id → source txn → records under that id that could be of it (only txns sharing an identity).
   private readonly votes = new Map<string, Map<number, number>>();
+  /** Per key (log id), the version of its last write seen in this history, and in which stream (id + 1). */
+  private readonly lastVersion = int32();
+  private readonly lastStream = int32();
+  private readonly streams = new Map<string, number>();
 
   constructor(
     private readonly log: SourceLog,
@@ -47,8 +51,9 @@ export class SinkPass {
     });
   }
 
-  add(r: SinkRecord): void {
+  add(record: SinkRecord): void {
     this.records++;
+    const r = this.withInferredVersion(record);
     const m = this.matcher.match(r);
     if (m.kind === 'written') this.delivered.add(m.v);
     if (r.txId !== null && (m.kind === 'written' || m.kind === 'ambiguous')) this.vote(r.txId, m);
@@ -62,6 +67,30 @@ export class SinkPass {
       }
     }
     this.observe?.(r, m);
+  }
+
+  /**
+   * A delete whose before image holds only the key (Postgres, default replica identity) names no
+   * version; within one stream the key's order is kept, so it removed the version of the key's
+   * last write there, which is then its version.
+   */
+  private withInferredVersion(r: SinkRecord): SinkRecord {
+    const table = this.log.tableId(r.table);
+    const key = table === undefined ? undefined : this.log.findKey(table, r.key);
+    if (key === undefined || r.op === 't') return r;
+    let stream = this.streams.get(r.stream);
+    if (stream === undefined) this.streams.set(r.stream, (stream = this.streams.size));
+    this.lastVersion.ensure(key + 1);
+    this.lastStream.ensure(key + 1);
+    if (r.version !== null) {
+      if (r.op !== 'd') {
+        this.lastVersion.set(key, r.version);
+        this.lastStream.set(key, stream + 1);
+      }
+      return r;
+    }
+    if (r.op !== 'd' || this.lastStream.get(key) !== stream + 1) return r;
+    return { ...r, version: this.lastVersion.get(key) };
   }
 
   undecodable(position: string, error: string): void {

@@ -1,6 +1,7 @@
 import { ConfigError } from '@tidemark/engine/config/index';
 import { runPassed, summaryLine, writeReports, type RunReport, type ScenarioRun } from '../report/index.js';
 import { parseRunArgs, RUN_USAGE, type RunArgs } from '../runner/cli-args.js';
+import { adjustScenario } from '../runner/adjust.js';
 import { listScenarios } from '../runner/list.js';
 import { PlanError, planRuns, selectScenarios, servicesFor, skippedFor } from '../runner/plan.js';
 import { SCENARIOS_DIR } from '../runner/paths.js';
@@ -75,7 +76,8 @@ async function execute(args: RunArgs): Promise<number> {
 }
 
 async function namedRuns(args: RunArgs, progress: TerminalProgress, signal: AbortSignal): Promise<ScenarioRun[]> {
-  const scenarios = selectScenarios(args.scenario!, SCENARIOS_DIR);
+  const adjustments = { short: args.scenario === 'all', ...(args.rows !== null ? { rows: args.rows } : {}), ...(args.duration !== null ? { durationMin: args.duration } : {}), set: args.set };
+  const scenarios = selectScenarios(args.scenario!, SCENARIOS_DIR).map((l) => ({ ...l, scenario: adjustScenario(l.scenario, adjustments) }));
   const plan = planRuns(scenarios, args.source, args.seed, args.runs ?? 1);
   if (plan.length === 0) throw new PlanError(`nothing to run for --source ${args.source}: ${skippedFor(scenarios, args.source).join('; ')}`);
   progress.end(`plan: ${plan.length} runs (${plan.map((r) => `${r.scenario.name}/${r.source}`).join(', ')})${args.mutation ? `, mutation ${args.mutation}` : ''}`);

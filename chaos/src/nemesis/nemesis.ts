@@ -1,6 +1,7 @@
 import type { EngineProcess } from '../engine/engine-process.js';
 import type { FaultEvent } from '../history/index.js';
 import type { ReplicaName, ServiceName, Topology } from '../infra/index.js';
+import type { HttpReceiver } from '../readers/http-receiver.js';
 
 /** A row as a SQL driver returns it. */
 export type SqlRow = Record<string, unknown>;
@@ -35,6 +36,8 @@ export interface NemesisContext {
   readonly slot?: string;
   /** Schema changes go through the workload so its history knows the new columns. */
   readonly ddl?: (change: 'add' | 'drop', params: DdlParams) => Promise<string>;
+  /** The HTTP sink's receiver, whose answers the HTTP faults change (5xx, 429, slow, reset). */
+  readonly receiver?: HttpReceiver;
   readonly log: (message: string) => void;
 }
 

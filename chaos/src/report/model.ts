@@ -37,6 +37,20 @@ export interface ScenarioRun {
   readonly scenarioYaml?: string;
   /** What judging cost: records judged, versions, the checkers' memory (docs/checkers.md, "Scale"). */
   readonly checks?: CheckCost;
+  /** Figures besides the verdicts: events/s, latency percentiles per sink, engine RSS and CPU (name → number). */
+  readonly measurements?: Readonly<Record<string, number>>;
+  /** A soak's periodic checks: what was already wrong at each (empty verdicts: nothing). */
+  readonly interim?: readonly InterimCheckReport[];
+  /** The engine's memory over the run (soaks), t in ms since startedAt. */
+  readonly engineMemory?: readonly { readonly t: number; readonly rssMb: number; readonly heapMb: number | null; readonly pid: number }[];
+}
+
+export interface InterimCheckReport {
+  /** Seconds since the run started. */
+  readonly t: number;
+  readonly records: number;
+  readonly verdicts: readonly Verdict[];
+  readonly behind: Readonly<Record<string, number>>;
 }
 
 export interface CheckCost {

@@ -13,7 +13,13 @@ export const RUN_USAGE = `usage: tidemark-chaos run --scenario <name|all|random|
   --runs k          random: schedules to try (default 10); others: run each scenario k times
   --report dir      write report.json, junit.xml and report.html into dir
   --mutation m      inject a deliberate engine bug: ${MUTATIONS.join(', ')}
-  --list            list the scenarios (description, sources, tags) and exit
+  --rows n          backlog scenarios: rows written before the engine starts (backlog-drain: 1000000)
+  --duration m      soak and tpcc scenarios: minutes of workload (may be fractional)
+  --set path=value  a pipeline override, repeatable: batch.max_events=4000, batch.max_inflight=8,
+                    commit_policy.mode=all, sinks.kafka.client_conf.linger.ms=5, ...
+  --list            list the scenarios with the coverage matrix (scenario x target x fault) and exit
+
+\`all\` runs each scenario's short version (its \`short:\` block: CI); a named scenario runs its own.
 
 Exit code 0 only when every checker of every run passed; 1 otherwise; 2 for bad usage; 130 on Ctrl-C.`;
 
@@ -29,6 +35,10 @@ export interface RunArgs {
   readonly mutation: MutationName | null;
   readonly list: boolean;
   readonly help: boolean;
+  readonly rows: number | null;
+  /** Minutes. */
+  readonly duration: number | null;
+  readonly set: readonly string[];
 }
 
 /** Parses the `run` flags; throws an Error whose message is what to print before the usage. */
@@ -46,6 +56,9 @@ export function parseRunArgs(argv: readonly string[], now = Date.now()): RunArgs
       report: { type: 'string' },
       mutation: { type: 'string' },
       list: { type: 'boolean', default: false },
+      rows: { type: 'string' },
+      duration: { type: 'string' },
+      set: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -56,12 +69,21 @@ export function parseRunArgs(argv: readonly string[], now = Date.now()): RunArgs
   const seed = values.seed === undefined ? now % 1_000_000 : integer('--seed', values.seed, 0);
   const runs = values.runs === undefined ? null : integer('--runs', values.runs, 1);
   if (!values.list && !values.help && values.scenario === undefined) throw new Error('--scenario is required (or --list)');
-  return { scenario: values.scenario ?? null, source, provider, seed, seedGiven: values.seed !== undefined, runs, report: values.report ?? null, mutation, list: values.list!, help: values.help! };
+  const rows = values.rows === undefined ? null : integer('--rows', values.rows, 1);
+  const duration = values.duration === undefined ? null : minutes(values.duration);
+  for (const a of values.set ?? []) if (!/^[A-Za-z_][\w.]*=/.test(a)) throw new Error(`--set expects path=value (e.g. batch.max_events=4000), got "${a}"`);
+  return { scenario: values.scenario ?? null, source, provider, seed, seedGiven: values.seed !== undefined, runs, report: values.report ?? null, mutation, list: values.list!, help: values.help!, rows, duration, set: values.set ?? [] };
 }
 
 function oneOf<const T extends readonly string[]>(flag: string, value: string, allowed: T): T[number] {
   if (!allowed.includes(value)) throw new Error(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
   return value as T[number];
+}
+
+function minutes(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new Error(`--duration must be a positive number of minutes, got "${value}"`);
+  return n;
 }
 
 function integer(flag: string, value: string, min: number): number {

@@ -1,4 +1,4 @@
-import type { EngineFacts, PipelineFacts, RunFacts, SinkFacts } from '../checkers/index.js';
+import type { EngineFacts, EngineMemoryFacts, PipelineFacts, RunFacts, SinkFacts } from '../checkers/index.js';
 import type { EngineProcess } from '../engine/engine-process.js';
 import type { SourceLog } from '../history/index.js';
 
@@ -25,6 +25,7 @@ export interface FactsInput {
   readonly lagMs: Readonly<Record<string, number | null>>;
   /** Tables each sink receives, when the scenario narrows them. */
   readonly tables?: readonly string[];
+  readonly engineMemory?: EngineMemoryFacts;
 }
 
 /** RunFacts (chaos/src/checkers/run-facts.ts) from what the runner observed. */
@@ -47,5 +48,6 @@ export function runFacts(i: FactsInput): RunFacts {
     checkedAt: i.checkedAt,
     engine: i.engine,
     sinks,
+    ...(i.engineMemory ? { engineMemory: i.engineMemory } : {}),
   };
 }

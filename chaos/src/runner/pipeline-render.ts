@@ -1,6 +1,7 @@
 import { ConfigError, expandTree, validateSpec, type ExpansionProblem } from '@tidemark/engine/config/index';
 import { parse } from 'yaml';
 import type { SinkKind } from '../history/index.js';
+import type { Overrides } from '../scenarios/index.js';
 import type { RunNamespace } from './namespace.js';
 import type { SinkLayout } from './sink-layout.js';
 import type { SourceFamily } from './types.js';
@@ -29,6 +30,8 @@ export interface RenderInput {
   readonly tables?: readonly string[];
   /** Captured in any case: the warm-up table. */
   readonly extraTables?: readonly string[];
+  /** Pipeline settings the scenario or the command line changes (batch, commit policy, sink settings). */
+  readonly overrides?: Overrides;
 }
 
 export interface RenderedPipeline {
@@ -93,6 +96,7 @@ export function renderPipeline(input: RenderInput): RenderedPipeline {
     kept.push(sink);
   }
   spec.sinks = kept;
+  if (input.overrides) applyOverrides(spec, input.overrides);
   const source = isObject(spec.source) ? spec.source : (spec.source = {});
   source.config = { ...(isObject(source.config) ? source.config : {}), ...familyConfig(input) };
 
@@ -101,6 +105,27 @@ export function renderPipeline(input: RenderInput): RenderedPipeline {
   if (problems.length > 0) throw new ConfigError(problems);
   const expansion: ExpansionProblem[] = [];
   return { document: expandTree(doc, vars, expansion) as Record<string, unknown>, sinkIds };
+}
+
+/**
+ * Merges the overrides into the spec: batch and journal key by key, the commit policy whole,
+ * each sink's settings into the sink of that kind (client_conf key by key).
+ */
+export function applyOverrides(spec: Record<string, unknown>, o: Overrides): void {
+  if (o.batch) spec.batch = { ...(isObject(spec.batch) ? spec.batch : {}), ...o.batch };
+  if (o.commit_policy) spec.commit_policy = { ...o.commit_policy };
+  if (o.journal) spec.journal = deepMerge(isObject(spec.journal) ? spec.journal : {}, o.journal);
+  for (const [kind, settings] of Object.entries(o.sinks ?? {})) {
+    const sink = (spec.sinks as Record<string, unknown>[]).find((s) => s.type === kind);
+    if (!sink || !settings) continue;
+    sink.config = deepMerge(isObject(sink.config) ? sink.config : {}, settings);
+  }
+}
+
+function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(extra)) out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  return out;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

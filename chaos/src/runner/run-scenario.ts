@@ -1,26 +1,23 @@
 import { join } from 'node:path';
-import { checkerDef } from '../checkers/index.js';
 import { EngineProcess } from '../engine/engine-process.js';
-import { FileImageStore, type SourceLog, type Verdict } from '../history/index.js';
+import { FileImageStore, type Verdict } from '../history/index.js';
 import { allocatePort } from '../infra/ports.js';
-import { NemesisScheduler, type NemesisContext } from '../nemesis/index.js';
 import type { ScenarioRun } from '../report/index.js';
 import { scenarioToYaml } from '../scenarios/index.js';
-import { startWorkload, type WorkloadHandle } from '../workload/index.js';
-import { adminSql } from './admin-sql.js';
-import { awaitHalt, catchUp } from './catch-up.js';
-import { DdlDriver } from './ddl.js';
+import { driveBacklog } from './drive-backlog.js';
+import { driveLoad } from './drive-load.js';
 import { engineFacts, runFacts } from './facts.js';
 import { readFinalSource } from './final-source.js';
+import { memoryFacts } from './memory-facts.js';
 import { runNamespace } from './namespace.js';
 import { PhaseClock } from './phase-clock.js';
+import { preconditionVerdicts } from './preconditions.js';
 import { silentProgress, type RunProgress } from './progress.js';
-import { prepareRun, type PreparedRun } from './run-setup.js';
-import { Sampler } from './sampler.js';
+import { prepareRun } from './run-setup.js';
+import type { RunState } from './run-state.js';
 import type { ChaosSession } from './session.js';
 import { teardownRun } from './teardown.js';
 import type { PlannedRun } from './types.js';
-import { LiveJudge } from './live-judge.js';
 import { abortable } from './wait.js';
 import { warmUp } from './warm-up.js';
 
@@ -37,102 +34,73 @@ export interface RunScenarioOptions {
 
 /**
  * One scenario for one source family, start to finish: setup → engine → pipeline → warm-up →
- * workload + nemesis + sampler → heal → catch-up → final read → checkers → teardown. Never
- * throws for what happens in the run: a harness failure becomes `ScenarioRun.error`.
+ * the driver (under load: workload + nemesis + sampler, heal, catch-up; backlog: stop, write,
+ * restart, drain) → final read → checkers → teardown. Never throws for what happens in the
+ * run: a harness failure becomes `ScenarioRun.error`.
  */
 export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const { session, run } = o;
   const progress = o.progress ?? silentProgress;
   const signal = o.signal ?? new AbortController().signal;
   const startedAt = Date.now();
-  const clock = new PhaseClock((name) => progress.phase(name));
   const ns = runNamespace(run.scenario.name, run.source, session.nextOrdinal(), session.nonce);
   const dir = session.runDir(ns.runId);
   const engine = new EngineProcess({ dataDir: join(dir, 'data'), logFile: join(dir, 'engine.log'), apiPort: await allocatePort(), metricsPort: await allocatePort(), mutation: o.mutation ?? null });
-  let prepared: PreparedRun | null = null;
-  let workload: WorkloadHandle | null = null;
-  let nemesis: NemesisScheduler | null = null;
-  let sampler: Sampler | null = null;
-  let judge: LiveJudge | null = null;
+  const s: RunState = {
+    session, run, ns, dir, engine, progress, signal, startedAt,
+    clock: new PhaseClock((name) => progress.phase(name)),
+    images: new FileImageStore(join(dir, 'images.jsonl')),
+    prepared: null, baseline: {}, load: null, nemesis: null, sampler: null, monitor: null, judge: null,
+    measurements: {}, interim: [],
+  };
   let verdicts: Verdict[] = [];
   let error: string | undefined;
-  const images = new FileImageStore(join(dir, 'images.jsonl'));
   try {
-    clock.start('setup');
+    s.clock.start('setup');
     await session.resetNetwork();
-    prepared = await prepareRun(session, run, ns);
-    const { sinks } = prepared;
+    s.prepared = await prepareRun(session, run, ns);
+    const { sinks } = s.prepared;
 
-    clock.start('engine');
+    s.clock.start('engine');
     await engine.start();
-    await engine.api.createPipeline(prepared.pipeline.document);
+    await engine.api.createPipeline(s.prepared.pipeline.document);
 
-    clock.start('warm-up');
+    s.clock.start('warm-up');
     const explain = async () => `pipeline: ${JSON.stringify(await engine.api.getPipeline(ns.pipeline).catch((e: Error) => e.message))}\nengine log (${engine.logFile}):\n${engine.tail(20)}`;
-    const baseline = await warmUp({ source: run.source, connection: prepared.adminConnection, database: ns.database, sinks, timeoutMs: o.warmUpTimeoutMs ?? 60_000, signal, explain });
+    s.baseline = await warmUp({ source: run.source, connection: s.prepared.adminConnection, database: ns.database, sinks, timeoutMs: o.warmUpTimeoutMs ?? 60_000, signal, explain });
 
-    clock.start('workload');
-    const wl = run.scenario.workload;
-    workload = await startWorkload({
-      source: run.source, connection: prepared.writeConnection, database: ns.database, prepare: false, images,
-      writers: wl.writers, rate: wl.rate, durationS: wl.duration, seed: run.seed, mix: wl.mix, rowsPerTx: [wl.rows_per_tx.min, wl.rows_per_tx.max],
-      ...(wl.tables ? { tables: wl.tables } : {}),
-      ...(wl.large_tx ? { largeTx: { probability: wl.large_tx.probability, rows: [wl.large_tx.rows.min, wl.large_tx.rows.max] as [number, number] } } : {}),
-      ...(wl.keys_per_table ? { keysPerTable: wl.keys_per_table } : {}),
-      // Short: a writer whose old session lingers (a failover, a killed server) gives up on its keys sooner.
-      recoveryTimeoutMs: 10_000, stopTimeoutMs: 10_000,
-    });
-    const workloadStartedAt = Date.now();
-    const ddl = new DdlDriver(workload);
-    nemesis = new NemesisScheduler(nemesisContext(o, prepared, engine, ns.database, ns.slot, ddl, progress), run.scenario.nemesis);
-    const activeFaults = () => nemesis?.activeFaults() ?? [];
-    const wlRef = workload;
-    sampler = new Sampler({ sinks, baseline, log: () => wlRef.log(), engine, pipeline: ns.pipeline, startedAt, onSample: (s) => progress.sample(s, activeFaults()) });
-    judge = new LiveJudge(workload.log(), run.scenario.checkers.map((n) => checkerDef(n, { expect: run.scenario.expect })), sinks, prepared.tables);
-    nemesis.start();
-    sampler.start();
-    const history: SourceLog = await abortable(workload.finished(), signal);
-    judge.historyComplete = true;
-    const workloadEndedAt = Date.now();
+    const driven = run.scenario.backlog ? await driveBacklog(s) : await driveLoad(s);
+    const judge = s.judge!;
 
-    clock.start('heal');
-    await abortable(nemesis.healAll(), signal);
-    const lastHeal = Math.max(0, ...nemesis.events.map((e) => e.until ?? 0));
-    const catchUpFrom = Math.max(workloadEndedAt, lastHeal);
-    const deadlineAt = catchUpFrom + run.scenario.deadline * 1000;
-
-    clock.start('catch-up');
-    let caughtUpAt: Record<string, number | null>;
-    if (run.scenario.expect.outcome === 'halted') {
-      await awaitHalt(engine, ns.pipeline, deadlineAt, signal);
-      caughtUpAt = Object.fromEntries(sinks.map((s) => [s.name, null]));
-    } else {
-      caughtUpAt = await catchUp({ judge, sinks, deadlineAt, signal, log: (m) => progress.log(m) });
-    }
-    await sampler.tick();
-    sampler.stop();
-
-    clock.start('read');
+    s.clock.start('read');
     const engineState = await engineFacts(engine);
     const checkedAt = Date.now();
     // The rest of what every sink holds (the tails read incrementally; this is the final read).
     await abortable(judge.poll(), signal);
+    const finalSource = run.scenario.checkers.includes('state') ? await readFinalSource({ source: run.source, connection: s.prepared.adminConnection, database: ns.database }, s.load!.tables(), driven.history) : undefined;
 
-    const finalSource = run.scenario.checkers.includes('state') ? await readFinalSource({ source: run.source, connection: prepared.adminConnection, database: ns.database }, workload.tables(), history) : undefined;
-
-    clock.start('check');
-    const lag = sampler.latest?.lagMs ?? {};
-    const facts = runFacts({ history, workloadStartedAt, workloadEndedAt, catchUpFrom, deadlineMs: run.scenario.deadline * 1000, checkedAt, engine: engineState, caughtUpAt, lagMs: lag, ...(prepared.tables ? { tables: prepared.tables } : {}) });
-    verdicts = judge.verdicts(facts, nemesis.events, finalSource);
-    if (nemesis.errors.length > 0) error = `the nemesis could not play the schedule as written:\n${nemesis.errors.join('\n')}`;
+    s.clock.start('check');
+    const lag = s.sampler?.latest?.lagMs ?? {};
+    const facts = runFacts({
+      history: driven.history, workloadStartedAt: driven.workloadStartedAt, workloadEndedAt: driven.workloadEndedAt, catchUpFrom: driven.catchUpFrom, deadlineMs: run.scenario.deadline * 1000, checkedAt, engine: engineState,
+      caughtUpAt: driven.caughtUpAt, lagMs: lag, ...(s.prepared.tables ? { tables: s.prepared.tables } : {}), ...(s.monitor ? { engineMemory: memoryFacts(s.monitor, run.scenario) } : {}),
+    });
+    verdicts = judge.verdicts(facts, driven.faults, finalSource);
+    verdicts.push(...preconditionVerdicts(s, driven, verdicts));
+    for (const [sink, l] of Object.entries(judge.latency())) {
+      s.measurements[`latency_p50_ms.${sink}`] = l.p50;
+      s.measurements[`latency_p99_ms.${sink}`] = l.p99;
+    }
+    if (s.nemesis && s.nemesis.errors.length > 0) error = `the nemesis could not play the schedule as written:\n${s.nemesis.errors.join('\n')}`;
   } catch (e) {
     error = signal.aborted ? 'interrupted (Ctrl-C)' : e instanceof Error ? (e.stack ?? e.message) : String(e);
     if (!signal.aborted) error += `\nengine log (${engine.logFile}), last lines:\n${engine.tail(15)}`;
   } finally {
-    clock.start('teardown');
-    await teardownRun({ session, engine, workload, nemesis, sampler, sinks: prepared?.sinks ?? [], slot: run.source === 'postgres' ? ns.slot : null });
-    images.close();
-    clock.stop();
+    s.clock.start('teardown');
+    await teardownRun({ session, engine, workload: s.load, nemesis: s.nemesis, sampler: s.sampler, sinks: s.prepared?.sinks ?? [], slot: run.source === 'postgres' ? ns.slot : null });
+    s.monitor?.stop();
+    s.images.close();
+    s.clock.stop();
   }
   return {
     scenario: run.scenario.name + (run.label ? ` ${run.label}` : ''),
@@ -141,30 +109,16 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     seed: run.seed,
     startedAt,
     durationMs: Date.now() - startedAt,
-    phases: clock.phases(),
-    sinks: prepared?.sinks.map((s) => s.name) ?? [],
+    phases: s.clock.phases(),
+    sinks: s.prepared?.sinks.map((x) => x.name) ?? [],
     verdicts,
-    faults: nemesis?.events ?? [],
-    timeline: sampler?.samples ?? [],
+    faults: s.nemesis?.events ?? [],
+    timeline: s.sampler?.samples ?? [],
     ...(error !== undefined ? { error } : {}),
     scenarioYaml: scenarioToYaml(run.scenario),
-    ...(judge ? { checks: judge.cost() } : {}),
-  };
-}
-
-function nemesisContext(o: RunScenarioOptions, prepared: PreparedRun, engine: EngineProcess, database: string, slot: string, ddl: DdlDriver, progress: RunProgress): NemesisContext {
-  const { session, run } = o;
-  return {
-    topology: session.topology,
-    engine,
-    source: run.source,
-    primary: () => session.primary[run.source],
-    onPromoted: (replica) => session.promoted(run.source, replica),
-    sql: (service, statement, params) => adminSql(session.topology, service, statement, params),
-    ...(prepared.workloadProxy ? { workloadProxy: prepared.workloadProxy } : {}),
-    database,
-    ...(run.source === 'postgres' ? { slot } : {}),
-    ddl: (change, params) => ddl.apply(change, params),
-    log: (m) => progress.log(m),
+    ...(s.judge ? { checks: s.judge.cost() } : {}),
+    ...(Object.keys(s.measurements).length > 0 ? { measurements: { ...s.measurements } } : {}),
+    ...(s.interim.length > 0 ? { interim: s.interim } : {}),
+    ...(s.monitor ? { engineMemory: s.monitor.samples.map((m) => ({ t: m.t - startedAt, rssMb: Math.round(m.rssMb), heapMb: m.heapMb === null ? null : Math.round(m.heapMb), pid: m.pid })) } : {}),
   };
 }

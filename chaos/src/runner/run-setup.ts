@@ -3,6 +3,7 @@ import { mysqlOptions, pgOptions, redisOptions, kafkaBrokers, natsServers, type 
 import type { ConnectionOptions } from '../workload/sql/session.js';
 import { prepareSchema } from '../workload/index.js';
 import { workloadTables } from '../workload/workload.js';
+import { TPCC_TABLES } from '../workload/tpcc/index.js';
 import { renderPipeline, type RenderedPipeline } from './pipeline-render.js';
 import type { RunNamespace } from './namespace.js';
 import type { ChaosSession } from './session.js';
@@ -35,15 +36,15 @@ export async function prepareRun(session: ChaosSession, run: PlannedRun, ns: Run
   const info = topology.get(primary).info();
   const adminConnection = family === 'mysql' ? mysqlOptions(info, 'direct') : pgOptions(info, 'direct');
   const wl = run.scenario.workload;
-  const defs = workloadTables(family, wl.tables, wl.large_tx !== undefined);
-  const tables = wl.tables || wl.large_tx ? defs.map((t) => t.name) : undefined;
+  const defs = run.scenario.tpcc ? [...TPCC_TABLES] : workloadTables(family, wl.tables, wl.large_tx !== undefined);
+  const tables = wl.tables || wl.large_tx || run.scenario.tpcc ? defs.map((t) => t.name) : undefined;
   await prepareSchema({ source: family, connection: adminConnection, database: ns.database }, [...defs, WARMUP_TABLE]);
 
   const failover = run.scenario.nemesis.some((n) => n.fault === 'failover');
   const wp = failover ? await session.workloadProxy(family) : undefined;
   const writeConnection = wp ? { ...adminConnection, ...wp.endpoint } : adminConnection;
 
-  const layout = sinkLayout(run.scenario, ns, [...defs.map((t) => t.name), WARMUP_TABLE.name]);
+  const layout = sinkLayout(run.scenario, ns, [...defs.map((t) => t.name), WARMUP_TABLE.name], defs.filter((t) => t.noPrimaryKey).map((t) => t.name));
   const cdc = family === 'mysql' ? mysqlOptions(topology.get(family).info(), 'proxy', 'cdc') : pgOptions(topology.get(family).info(), 'proxy', 'cdc');
   const scheme = family === 'mysql' ? 'mysql' : 'postgres';
   const pipeline = renderPipeline({
@@ -54,6 +55,7 @@ export async function prepareRun(session: ChaosSession, run: PlannedRun, ns: Run
     ns,
     layout,
     ...(tables ? { tables, extraTables: [WARMUP_TABLE.name] } : {}),
+    ...(run.scenario.overrides ? { overrides: run.scenario.overrides } : {}),
     endpoints: {
       // The engine always goes through the proxy named after the family, whichever server is primary.
       sourceDsn: `${scheme}://${encodeURIComponent(cdc.user)}:${encodeURIComponent(cdc.password)}@${cdc.host}:${cdc.port}/${cdc.database}`,

@@ -14,6 +14,8 @@ export interface SinkLayout {
     /** Every topic the template can resolve to, created before the pipeline starts. */
     readonly topics: readonly string[];
     readonly partitions: number;
+    /** Topics with another partition count: a keyless table's topic has one, so its rows keep their order. */
+    readonly partitionsOf?: Readonly<Record<string, number>>;
   };
   readonly redis?: { readonly exactlyOnce: boolean; readonly streamTemplate: string; readonly streams: readonly string[]; readonly pattern: string };
   readonly nats?: { readonly stream: string; readonly subjectTemplate: string; readonly subjects: string };
@@ -21,7 +23,7 @@ export interface SinkLayout {
 }
 
 /** Per-table routing everywhere, except exactly-once Kafka (see below). */
-export function sinkLayout(scenario: Scenario, ns: RunNamespace, tables: readonly string[]): SinkLayout {
+export function sinkLayout(scenario: Scenario, ns: RunNamespace, tables: readonly string[], keyless: readonly string[] = []): SinkLayout {
   const { kafka, redis, nats, http } = scenario.sinks;
   const out: { -readonly [K in keyof SinkLayout]: SinkLayout[K] } = {};
   if (kafka) {
@@ -30,7 +32,14 @@ export function sinkLayout(scenario: Scenario, ns: RunNamespace, tables: readonl
     // single-partition topic, so that one Kafka transaction is one group of offsets.
     out.kafka = kafka.exactly_once
       ? { exactlyOnce: true, topicTemplate: `${ns.kafkaPrefix}all`, topics: [`${ns.kafkaPrefix}all`], partitions: 1 }
-      : { exactlyOnce: false, topicTemplate: `${ns.kafkaPrefix}\${source.table}`, topics: tables.map((t) => `${ns.kafkaPrefix}${t}`), partitions: 3 };
+      : {
+          exactlyOnce: false,
+          topicTemplate: `${ns.kafkaPrefix}\${source.table}`,
+          topics: tables.map((t) => `${ns.kafkaPrefix}${t}`),
+          partitions: 3,
+          // Without a primary key the engine sends rows without a message key: only one partition keeps a row's changes in order.
+          ...(keyless.length > 0 ? { partitionsOf: Object.fromEntries(keyless.map((t) => [`${ns.kafkaPrefix}${t}`, 1])) } : {}),
+        };
   }
   if (redis) out.redis = { exactlyOnce: redis.exactly_once, streamTemplate: `${ns.redisPrefix}\${source.table}`, streams: tables.map((t) => `${ns.redisPrefix}${t}`), pattern: `${ns.redisPrefix}*` };
   if (nats) out.nats = { stream: ns.natsStream, subjectTemplate: `${ns.natsSubject}.\${source.table}`, subjects: `${ns.natsSubject}.>` };

@@ -1,6 +1,5 @@
 import type { EngineProcess } from '../engine/engine-process.js';
 import type { NemesisScheduler } from '../nemesis/index.js';
-import type { WorkloadHandle } from '../workload/index.js';
 import { adminSql } from './admin-sql.js';
 import type { Sampler } from './sampler.js';
 import type { ChaosSession } from './session.js';
@@ -9,7 +8,7 @@ import type { SinkIo } from './sinks/index.js';
 export interface TeardownInput {
   readonly session: ChaosSession;
   readonly engine: EngineProcess;
-  readonly workload: WorkloadHandle | null;
+  readonly workload: { stop(): Promise<unknown> } | null;
   readonly nemesis: NemesisScheduler | null;
   readonly sampler: Sampler | null;
   readonly sinks: readonly SinkIo[];

@@ -3,6 +3,7 @@ import { ALL_CHECKER_NAMES, CHECKER_NAMES, type CheckerName } from '../checkers/
 import { nemesisStepSchema, type NemesisStep } from './faults.js';
 import { bool, fraction, identifier, nonEmptyString, oneOf, positiveInt, positiveNumber, positiveSeconds, sqlIdentifier, stringList, weight } from './primitives.js';
 import { crossCheck } from './cross-check.js';
+import { backlogSchema, overridesSchema, shortSchema, soakSchema, tpccSchema } from './modes.js';
 
 export const SOURCE_FAMILIES = ['mysql', 'postgres'] as const;
 export type SourceFamily = (typeof SOURCE_FAMILIES)[number];
@@ -75,20 +76,42 @@ const baseSchema = z.strictObject({
   /** The pipeline template, a file under scenarios/pipelines/ with `${VAR}` placeholders. */
   pipeline: pipelineFile,
   sinks: sinksSchema,
-  workload: workloadSchema,
+  /** Required, except in a backlog scenario. */
+  workload: workloadSchema.optional(),
   nemesis: z.array(nemesisStepSchema, { error: 'expected a list of faults' }).default([]),
   /** Checkers to run; by default every one that can hold for the expected outcome. */
   checkers: z.array(oneOf(ALL_CHECKER_NAMES), { error: 'expected a list of checker names' }).optional(),
   /** Seconds each sink has to catch up after the last write and the last heal. */
   deadline: positiveSeconds(),
   expect: expectSchema.default({ outcome: 'healthy' }),
+  /** Write this many rows before the engine starts, then time the drain (docs/chaos.md, "backlog-drain"). */
+  backlog: backlogSchema.optional(),
+  /** Run for the workload's duration with random faults, periodic checks and a memory verdict. */
+  soak: soakSchema.optional(),
+  /** The workload is the TPC-C mix (rate and duration from `workload`). */
+  tpcc: tpccSchema.optional(),
+  /** Pipeline settings to change for this scenario (batch, commit policy, sink settings by kind). */
+  overrides: overridesSchema.optional(),
+  /** What `--scenario all` shortens (CI); the file's own values are the long version. */
+  short: shortSchema.optional(),
+  /**
+   * The paths the scenario exists to exercise; a run in which one did not happen is `unknown`,
+   * never `valid` (docs/chaos.md, "Preconditions").
+   */
+  requires: z.array(nonEmptyString(), { error: 'expected a list of precondition names' }).optional(),
 });
 
-export const scenarioSchema = baseSchema.superRefine(crossCheck).transform((s) => ({ ...s, nemesis: s.nemesis as NemesisStep[], checkers: s.checkers ?? defaultCheckers(s) }));
+/** The workload a backlog scenario stands on when it names none (only `tables` matters there). */
+export const BACKLOG_WORKLOAD = { writers: 1, rate: 1, duration: 1, tables: ['backlog'], mix: { insert: 5, update: 4, delete: 1 }, rows_per_tx: { min: 1, max: 5 } };
+
+export const scenarioSchema = baseSchema
+  .superRefine(crossCheck)
+  // A backlog scenario writes rows, not a paced workload: its `workload` block may be left out.
+  .transform((s) => ({ ...s, workload: s.workload ?? (BACKLOG_WORKLOAD as Workload), nemesis: s.nemesis as NemesisStep[], checkers: s.checkers ?? defaultCheckers(s) }));
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.output<typeof baseSchema>;
-export type Workload = Scenario['workload'];
+export type Workload = z.output<typeof workloadSchema>;
 export type ScenarioExpect = Scenario['expect'];
 
 /**

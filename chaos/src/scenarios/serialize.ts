@@ -19,6 +19,12 @@ export function scenarioToYaml(s: Scenario, options: { comment?: string } = {}):
     checkers: s.checkers,
     deadline: s.deadline,
     expect: s.expect,
+    ...(s.backlog ? { backlog: s.backlog } : {}),
+    ...(s.soak ? { soak: s.soak } : {}),
+    ...(s.tpcc ? { tpcc: s.tpcc } : {}),
+    ...(s.overrides ? { overrides: s.overrides } : {}),
+    ...(s.short ? { short: s.short } : {}),
+    ...(s.requires && s.requires.length > 0 ? { requires: s.requires } : {}),
   };
   // No anchors: a shared params object must print as plain YAML twice.
   const doc = new Document(plain, { aliasDuplicateObjects: false });

@@ -18,11 +18,23 @@ export interface TxnResult {
  * - `info` any error while COMMIT was in flight: it may or may not have committed.
  * After anything but ok the caller must discard the session.
  */
-export async function executeTxn(session: SqlSession, dialect: Dialect, schema: SchemaModel, database: string, writes: readonly PlannedWrite[]): Promise<TxnResult> {
+export async function executeTxn(
+  session: SqlSession,
+  dialect: Dialect,
+  schema: SchemaModel,
+  database: string,
+  writes: readonly PlannedWrite[],
+  /** Statements to run instead of one per write (a multi-row INSERT), with the rows each must affect. */
+  statement?: { readonly sql: string; readonly params: readonly unknown[]; readonly affected: number },
+): Promise<TxnResult> {
   let committing = false;
   try {
     await session.execute(dialect.begin);
-    for (const { version } of writes) {
+    if (statement) {
+      const affected = await session.execute(statement.sql, statement.params);
+      if (affected !== statement.affected) throw new Error(`a multi-row statement affected ${affected} rows, expected ${statement.affected}`);
+    }
+    for (const { version } of statement ? [] : writes) {
       const { sql, params } = writeStatement(dialect, database, schema.table(version.table), version);
       const affected = await session.execute(sql, params);
       if (affected !== 1) {

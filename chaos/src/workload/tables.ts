@@ -125,8 +125,22 @@ export const BULK: TableDef = {
   columns: [...bookkeeping({ name: 'id', kind: 'bigint' }), { name: 'note', kind: 'varchar', length: 40 }, { name: 'amount', kind: 'decimal', precision: [12, 2] }],
 };
 
+/** What a backlog is written into before the engine starts (backlog-drain). */
+export const BACKLOG: TableDef = {
+  name: 'chaos_backlog',
+  keySpace: 'bigint',
+  primaryKey: ['id'],
+  columns: [
+    ...bookkeeping({ name: 'id', kind: 'bigint' }),
+    { name: 'amount', kind: 'decimal', precision: [14, 4] },
+    { name: 'note', kind: 'varchar', length: 64 },
+    { name: 'doc', kind: 'json' },
+    { name: 'at', kind: 'datetime' },
+  ],
+};
+
 /** Every table the workload knows. */
-export const ALL_TABLES: readonly TableDef[] = [ACCOUNTS, ORDERS, EVENTS, TYPES, DOCS, DOCS_FULL, NOPK, WIDE, BULK];
+export const ALL_TABLES: readonly TableDef[] = [ACCOUNTS, ORDERS, EVENTS, TYPES, DOCS, DOCS_FULL, NOPK, WIDE, BULK, BACKLOG];
 
 /** The realism set a scenario names with `tables: [realism]`: everything but the bulk table (large transactions add it). */
 export const REALISM_TABLES: readonly TableDef[] = [ACCOUNTS, ORDERS, EVENTS, TYPES, DOCS, DOCS_FULL, NOPK, WIDE];

@@ -18,7 +18,7 @@ export class KafkaIo implements SinkIo {
 
   async prepare(): Promise<void> {
     await this.connect();
-    const topics = this.layout.topics.map((topic) => ({ topic, numPartitions: this.layout.partitions, replicationFactor: 1 }));
+    const topics = this.layout.topics.map((topic) => ({ topic, numPartitions: this.layout.partitionsOf?.[topic] ?? this.layout.partitions, replicationFactor: 1 }));
     await this.admin.createTopics({ topics, waitForLeaders: true });
   }
 

@@ -21,9 +21,9 @@ export async function connectPostgres(connection: ConnectionOptions, options: Se
   let id: number;
   let serverStartedAt: number;
   try {
-    const { rows } = await client.query<{ pid: number; started: Date }>('SELECT pg_backend_pid() AS pid, pg_postmaster_start_time() AS started');
+    const { rows } = await client.query<{ pid: number; started: string }>('SELECT pg_backend_pid() AS pid, (extract(epoch from pg_postmaster_start_time()) * 1000)::float8 AS started');
     id = (rows[0] as { pid: number }).pid;
-    serverStartedAt = (rows[0] as { started: Date }).started.getTime();
+    serverStartedAt = Number((rows[0] as { started: string | number }).started);
   } catch (err) {
     await client.end().catch(() => undefined);
     throw err;

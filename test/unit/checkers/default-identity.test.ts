@@ -1,0 +1,44 @@
+/**
+ * Postgres tables with the default replica identity: an update's or delete's before image is the
+ * key alone, so a delete names no version. Within a stream the key's order holds, so the delete
+ * removed the version of the key's last write there: the checkers judge it as that version.
+ */
+import { describe, expect, it } from 'vitest';
+import { createCheckers } from '../../../chaos/src/checkers/index.js';
+import type { SinkRecord, SourceHistory } from '../../../chaos/src/history/index.js';
+import { healthyFacts, recordsOf, resequence, sinkHistory, World } from './world.js';
+
+/** The history as the source reports it: before images of updates and deletes hold the key alone. */
+function keyOnly(w: World): SourceHistory {
+  const h = w.history();
+  return { ...h, txns: h.txns.map((t) => ({ ...t, versions: t.versions.map((v) => (v.op === 'c' ? v : { ...v, before: { id: (v.before as { id: number }).id } })) })) };
+}
+
+function delivered(w: World): SinkRecord[] {
+  return recordsOf(w.happened).map((r) => (r.op === 'c' ? r : { ...r, before: { id: (r.before as { id: number }).id }, ...(r.op === 'd' ? { version: null } : {}) }));
+}
+
+const check = (source: SourceHistory, records: SinkRecord[]) =>
+  createCheckers(['lost', 'duplicated', 'reordered', 'phantom']).check({ source, sinks: [sinkHistory(resequence(records))], faults: [], facts: healthyFacts(['redis']) });
+
+describe('deletes without a version (default replica identity)', () => {
+  it('are judged as the version the stream last showed for the key', () => {
+    const w = new World();
+    w.txn('ok', (t) => t.insert('accounts', 1));
+    w.txn('ok', (t) => t.update('accounts', 1));
+    w.txn('ok', (t) => t.delete('accounts', 1));
+    w.txn('ok', (t) => t.insert('accounts', 1));
+    w.txn('ok', (t) => t.delete('accounts', 1));
+    const verdicts = check(keyOnly(w), delivered(w));
+    expect(verdicts.filter((v) => v.validity !== 'valid')).toEqual([]);
+  });
+
+  it('a delete whose key the stream never showed stays unversioned (phantom), and its version lost', () => {
+    const w = new World();
+    w.txn('ok', (t) => t.insert('accounts', 1));
+    w.txn('ok', (t) => t.delete('accounts', 1));
+    const verdicts = check(keyOnly(w), delivered(w).filter((r) => r.op === 'd'));
+    expect(verdicts.find((v) => v.checker === 'phantom')).toMatchObject({ validity: 'invalid', counts: { unversioned: 1 } });
+    expect(verdicts.find((v) => v.checker === 'lost')).toMatchObject({ validity: 'invalid', counts: { missing: 2 } });
+  });
+});
