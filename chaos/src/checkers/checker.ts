@@ -74,6 +74,8 @@ export interface SinkSummary {
   /** Versions some record names (whatever its images say). */
   readonly delivered: BitSet;
   readonly records: number;
+  /** The DLQ history only: per sink id, the versions its entries name (the sink refused them). */
+  readonly dlqBySink?: ReadonlyMap<string, BitSet>;
 }
 
 export interface RunContext {

@@ -81,6 +81,7 @@ function judgeNothingSkipped(ctx: RunContext, problems: Examples): number {
   const { log } = ctx;
   let skipped = 0;
   for (const sink of ctx.sinks) {
+    if (sink.meta.kind === 'dlq') continue;
     let missingBefore = -1;
     for (let v = 0; v < log.versionCount && missingBefore < 0; v++) {
       const t = log.vTxn.get(v);

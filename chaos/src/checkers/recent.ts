@@ -13,6 +13,7 @@ export class RecentFirsts {
   private readonly positions: string[];
   private readonly slotOf: Column<Int32Array> = int32();
   private next = 0;
+  private used = 0;
 
   constructor(private readonly capacity = 100_000) {
     this.tokens = new Int32Array(capacity).fill(-1);
@@ -28,6 +29,7 @@ export class RecentFirsts {
     this.positions[slot] = position;
     this.slotOf.ensure(token + 1);
     this.slotOf.set(token, slot + 1);
+    this.used = Math.min(this.capacity, this.used + 1);
   }
 
   get(token: number): { key: string | null; position: string } | undefined {
@@ -43,7 +45,7 @@ export class RecentFirsts {
   }
 
   get bytes(): number {
-    // Two short strings per slot besides the columns: ~100 bytes.
-    return this.tokens.byteLength + this.slotOf.bytes + this.capacity * 100;
+    // Two short strings per used slot besides the columns: ~100 bytes.
+    return this.tokens.byteLength + this.slotOf.bytes + this.used * 100;
   }
 }

@@ -8,6 +8,7 @@ import { reorderedDef } from './reordered.js';
 import { stalledDef } from './stalled.js';
 import { stateDef } from './state.js';
 import { leakDef } from './leak.js';
+import { dlqDef } from './dlq.js';
 import { tornTransactionDef } from './torn-transaction.js';
 
 /** The checkers that judge histories alone (what `createCheckers(CHECKER_NAMES)` runs anywhere). */
@@ -16,9 +17,10 @@ export const CHECKER_NAMES = ['lost', 'duplicated', 'reordered', 'phantom', 'tor
 /**
  * Every name a scenario's `checkers:` list may use: the above; `state`, which also needs the
  * source tables as they were at the end (CheckInput.finalSource; the runner reads them when
- * listed); `leak`, which judges the engine memory a soak samples (RunFacts.engineMemory).
+ * listed); `leak`, which judges the engine memory a soak samples (RunFacts.engineMemory);
+ * `dlq`, which needs the DLQ journal read as one more history (the runner reads it when listed).
  */
-export const ALL_CHECKER_NAMES = [...CHECKER_NAMES, 'state', 'leak'] as const;
+export const ALL_CHECKER_NAMES = [...CHECKER_NAMES, 'state', 'leak', 'dlq'] as const;
 export type CheckerName = (typeof ALL_CHECKER_NAMES)[number];
 
 export interface CheckerOptions {
@@ -47,6 +49,8 @@ export function checkerDef(name: CheckerName, options: CheckerOptions = {}): Che
       return stateDef as CheckerDef;
     case 'leak':
       return leakDef;
+    case 'dlq':
+      return dlqDef;
   }
 }
 

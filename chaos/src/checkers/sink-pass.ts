@@ -56,6 +56,7 @@ export class SinkPass {
     const r = this.withInferredVersion(record);
     const m = this.matcher.match(r);
     if (m.kind === 'written') this.delivered.add(m.v);
+    if (m.kind === 'written' && r.dlq) this.dlqSet(r.dlq.sink).add(m.v);
     if (r.txId !== null && (m.kind === 'written' || m.kind === 'ambiguous')) this.vote(r.txId, m);
     if (m.kind === 'ambiguous') this.pending.push({ r, choices: m.choices });
     for (const s of this.slots) {
@@ -129,6 +130,7 @@ export class SinkPass {
     for (const { r, v } of decided) {
       const m: WrittenMatch = this.matcher.written(v, r);
       this.delivered.add(v);
+      if (r.dlq) this.dlqSet(r.dlq.sink).add(v);
       for (const s of this.slots) {
         if (!s.acc?.resolved || s.crashed) continue;
         try {
@@ -141,7 +143,15 @@ export class SinkPass {
   }
 
   summary(): SinkSummary {
-    return { meta: this.meta, label: this.label, tables: this.tables, delivered: this.delivered, records: this.records };
+    return { meta: this.meta, label: this.label, tables: this.tables, delivered: this.delivered, records: this.records, ...(this.meta.kind === 'dlq' ? { dlqBySink: this.dlqBySink } : {}) };
+  }
+
+  private readonly dlqBySink = new Map<string, BitSet>();
+
+  private dlqSet(sink: string): BitSet {
+    let set = this.dlqBySink.get(sink);
+    if (!set) this.dlqBySink.set(sink, (set = new BitSet()));
+    return set;
   }
 
   /** The accumulator result of `def` for this sink (undefined when not applicable), or the error it threw. */

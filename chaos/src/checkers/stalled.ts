@@ -14,7 +14,7 @@ export const stalledDef: CheckerDef = {
   verdicts(ctx) {
     const bySink = new Map<string, SinkSummary>();
     // Kafka is read twice; the read_committed read is what a consumer sees.
-    for (const sink of ctx.sinks) if (!bySink.has(sink.meta.sink) || sink.meta.isolation === 'read_committed') bySink.set(sink.meta.sink, sink);
+    for (const sink of ctx.sinks) if (sink.meta.kind !== 'dlq') if (!bySink.has(sink.meta.sink) || sink.meta.isolation === 'read_committed') bySink.set(sink.meta.sink, sink);
     return [...bySink.values()].map((s) => judge(ctx, s));
   },
 };

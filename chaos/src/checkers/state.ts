@@ -34,7 +34,7 @@ type Model = Map<string, Map<string, ModelRow>>;
  */
 export const stateDef: CheckerDef<Model> = {
   name: 'state',
-  forSink: (ctx) => new Applier(ctx),
+  forSink: (ctx) => (ctx.meta.kind === 'dlq' ? null : new Applier(ctx)),
   verdicts(ctx, results) {
     const final = ctx.finalSource;
     if (!final) {

@@ -27,6 +27,15 @@ export interface PipelineInfo {
   };
 }
 
+/** One DLQ entry as the API lists it (docs/dlq.md, "Entries"). */
+export interface DlqEntryInfo {
+  readonly seq: number;
+  readonly event_id: string;
+  readonly payload_truncated: boolean;
+  readonly event: { readonly op: string; readonly source: { readonly db: string; readonly table: string }; readonly before: unknown; readonly after: unknown; readonly tx?: { readonly id: string; readonly index: number; readonly end: boolean } };
+  readonly meta: { readonly sink_id: string; readonly error_kind: string; readonly error_code: string; readonly error_message: string };
+}
+
 export interface HealthInfo {
   /** 200 when every pipeline is healthy, 503 when one failed. */
   readonly status: number;
@@ -82,6 +91,15 @@ export class EngineApi {
 
   action(name: string, action: 'pause' | 'resume' | 'stop'): Promise<PipelineInfo> {
     return this.json('POST', `/pipelines/${encodeURIComponent(name)}/${action}`);
+  }
+
+  /** GET /pipelines/{name}/journal/dlq: entries oldest first (at most `limit`, 1000 at most). */
+  dlq(name: string, limit = 1000): Promise<DlqEntryInfo[]> {
+    return this.json('GET', `/pipelines/${encodeURIComponent(name)}/journal/dlq?limit=${limit}`);
+  }
+
+  async dlqCount(name: string): Promise<number> {
+    return (await this.json<{ count: number }>('GET', `/pipelines/${encodeURIComponent(name)}/journal/dlq/count`)).count;
   }
 
   checkpoints(name: string): Promise<unknown[]> {

@@ -13,6 +13,8 @@ const OUTCOMES: readonly Outcome[] = ['ok', 'info', 'fail'];
 const RESOLUTIONS = [undefined, 'committed', 'rolled-back'] as const;
 export const OP_CODE: Readonly<Record<string, number>> = { c: 0, u: 1, d: 2, r: 3 };
 export const OP_OF = ['c', 'u', 'd', 'r'] as const;
+/** The sink ids a version can be poison for (a bit each in vPoison): the scenarios name their sinks after their kind. */
+export const POISON_SINKS = ['kafka', 'redis', 'nats', 'http'] as const;
 
 export interface SourceLogOptions {
   readonly source: 'mysql' | 'postgres';
@@ -49,6 +51,8 @@ export class SourceLog {
   readonly vAfterShape = uint16();
   readonly vBeforeShape = uint16();
   readonly vImages = float64();
+  /** Bit i set: the version is poison for POISON_SINKS[i]. */
+  readonly vPoison = uint8();
 
   // Per transaction, in the order they completed.
   readonly tId = float64();
@@ -119,6 +123,7 @@ export class SourceLog {
     this.vAfterShape.push(afterShape);
     this.vBeforeShape.push(beforeShape);
     this.vImages.push(this.images.put({ before: v.before, after: v.after }));
+    this.vPoison.push((v.poisonFor ?? []).reduce((mask, sink) => { const i = (POISON_SINKS as readonly string[]).indexOf(sink); return i < 0 ? mask : mask | (1 << i); }, 0));
   }
 
   /** An indeterminate transaction found committed or rolled back afterwards (the newest with this id). */
@@ -184,7 +189,14 @@ export class SourceLog {
     const slot = this.vSlot.get(v);
     const { before, after } = this.images.get(this.vImages.get(v));
     const t = this.vTxn.get(v);
-    return { table: this.tableOfVersion(v), key: this.keyStrings[this.vKey.get(v)]!, version: slot >> 2, op: OP_OF[slot & 3] as 'c' | 'u' | 'd', writer: this.tWriter.get(t), before, after };
+    const poison = this.poisonFor(v);
+    return { table: this.tableOfVersion(v), key: this.keyStrings[this.vKey.get(v)]!, version: slot >> 2, op: OP_OF[slot & 3] as 'c' | 'u' | 'd', writer: this.tWriter.get(t), before, after, ...(poison.length > 0 ? { poisonFor: poison } : {}) };
+  }
+
+  /** The sinks that must refuse version `v`. */
+  poisonFor(v: number): string[] {
+    const mask = this.vPoison.get(v);
+    return mask === 0 ? [] : POISON_SINKS.filter((_, i) => (mask & (1 << i)) !== 0);
   }
 
   /** The plain history, every image read back: for small histories (tests, reports). */
@@ -210,7 +222,7 @@ export class SourceLog {
 
   /** Bytes the log keeps in memory (columns, key dictionary estimate, image store). */
   get memoryBytes(): number {
-    const columns = [this.keyTable, this.vKey, this.vSlot, this.vTxn, this.vAfterFp, this.vBeforeFp, this.vAfterShape, this.vBeforeShape, this.vImages, this.tId, this.tWriter, this.tOutcome, this.tResolution, this.tInvokedAt, this.tCompletedAt, this.tFirst, this.tCount, this.ackTimes];
+    const columns = [this.keyTable, this.vKey, this.vSlot, this.vTxn, this.vAfterFp, this.vBeforeFp, this.vAfterShape, this.vBeforeShape, this.vImages, this.vPoison, this.tId, this.tWriter, this.tOutcome, this.tResolution, this.tInvokedAt, this.tCompletedAt, this.tFirst, this.tCount, this.ackTimes];
     // A dictionary entry costs its string plus ~40 bytes of Map bookkeeping.
     let keys = 0;
     for (const k of this.keyStrings) keys += 56 + k.length * 2;

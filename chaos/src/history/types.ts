@@ -27,6 +27,11 @@ export interface RowVersion {
   readonly after: RowImage | null;
   /** The before image the source should report (null for an insert). */
   readonly before: RowImage | null;
+  /**
+   * The sinks (by id) that must refuse this version (too large, unroutable): it is expected in
+   * the DLQ journal with a reason instead of in those sinks (dlq-poison).
+   */
+  readonly poisonFor?: readonly string[];
 }
 
 /** One source transaction the workload attempted. */
@@ -81,7 +86,8 @@ export interface SourceHistory {
   readonly schemaChanges?: readonly SchemaChange[];
 }
 
-export type SinkKind = 'kafka' | 'redis' | 'nats' | 'http';
+/** The sinks; `dlq` is the engine's DLQ journal read through its REST API, judged as one more history. */
+export type SinkKind = 'kafka' | 'redis' | 'nats' | 'http' | 'dlq';
 
 /** One record a reader found in a sink, decoded from the real payload. */
 export interface SinkRecord {
@@ -118,6 +124,8 @@ export interface SinkRecord {
    * latency is this minus the source commit.
    */
   readonly arrivedAt?: number;
+  /** A DLQ entry: the sink that refused the event and why (`error_kind`, `error_code`). */
+  readonly dlq?: { readonly sink: string; readonly errorKind: string; readonly errorCode: string };
 }
 
 export interface SinkHistory {

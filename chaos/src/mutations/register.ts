@@ -8,6 +8,8 @@ import { Coordinator } from '@tidemark/engine/coordinator/coordinator';
 import { SinkLane } from '@tidemark/engine/coordinator/sink-lane';
 import type { ChangeEvent } from '@tidemark/engine';
 import { MUTATIONS, type MutationName } from './catalog.js';
+import { SCALE_MUTATIONS } from './scale-catalog.js';
+import { SCALE_APPLY } from './scale-mutations.js';
 
 type Patchable = Record<string, (...args: unknown[]) => unknown>;
 
@@ -120,7 +122,8 @@ const APPLY: Record<MutationName, () => void> = {
 
 const wanted = process.env.TIDEMARK_MUTATION;
 if (wanted) {
-  if (!(wanted in APPLY)) throw new Error(`unknown TIDEMARK_MUTATION "${wanted}" (known: ${MUTATIONS.join(', ')})`);
-  APPLY[wanted as MutationName]();
+  const all: Record<string, () => void> = { ...APPLY, ...SCALE_APPLY };
+  if (!(wanted in all)) throw new Error(`unknown TIDEMARK_MUTATION "${wanted}" (known: ${[...MUTATIONS, ...SCALE_MUTATIONS].join(', ')})`);
+  all[wanted]!();
   process.stderr.write(`tidemark-chaos: mutation ${wanted} applied to this engine process\n`);
 }

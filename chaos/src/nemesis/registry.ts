@@ -1,5 +1,6 @@
 import type { FaultKind } from '../scenarios/faults.js';
 import { failover } from './failover.js';
+import { httpError, httpReset, httpSlow } from './http-faults.js';
 import type { Fault } from './nemesis.js';
 import { killEngine, killServer, restartServer, termEngine } from './process-faults.js';
 import { partition, toxicFault } from './proxy-faults.js';
@@ -24,6 +25,9 @@ export const FAULTS: Readonly<Record<FaultKind, Fault>> = {
   'slot-drop': slotDrop,
   'ddl-add-column': ddlFault('add'),
   'ddl-drop-column': ddlFault('drop'),
+  'http-error': httpError,
+  'http-slow': httpSlow,
+  'http-reset': httpReset,
 };
 
 export function faultOf(kind: string): Fault {

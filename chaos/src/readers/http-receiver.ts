@@ -7,6 +7,10 @@ export interface HttpBehaviour {
   readonly delayMs?: number;
   /** Sent as Retry-After (seconds) with 429 and 503. */
   readonly retryAfterS?: number;
+  /** Drop the connection without answering (a reset): logged with status 0. */
+  readonly reset?: boolean;
+  /** Answer 413 Payload Too Large to bodies longer than this (a receiver's size limit). */
+  readonly maxBodyBytes?: number;
 }
 
 /** One request as it arrived (complete body), with the status it was answered with. */
@@ -39,6 +43,8 @@ export interface HttpReceiver {
   release(beforeSeq: number): void;
   /** Changes how later requests are answered (fault injection: 503, 429, 400, slow). */
   behave(behaviour: HttpBehaviour): void;
+  /** A size limit kept apart from the faults' behaviour: bodies over it get 413 (undefined: none). */
+  limit(maxBodyBytes: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -51,13 +57,20 @@ export async function startHttpReceiver(initial: HttpBehaviour = {}): Promise<Ht
   const log: ReceivedRequest[] = [];
   let released = 0;
   let behaviour: HttpBehaviour = initial;
+  let maxBody: number | undefined;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const now = behaviour;
-      const status = now.status ?? 200;
-      log.push({ seq: log.length, at: Date.now(), method: req.method ?? 'GET', url: req.url ?? '/', headers: flatten(req.headers), body: Buffer.concat(chunks).toString('utf8'), status });
+      const body = Buffer.concat(chunks);
+      const cap = now.maxBodyBytes ?? maxBody;
+      const status = now.reset ? 0 : cap !== undefined && body.length > cap ? 413 : (now.status ?? 200);
+      log.push({ seq: log.length, at: Date.now(), method: req.method ?? 'GET', url: req.url ?? '/', headers: flatten(req.headers), body: body.toString('utf8'), status });
+      if (now.reset) {
+        req.socket.destroy();
+        return;
+      }
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (now.retryAfterS !== undefined && (status === 429 || status === 503)) headers['retry-after'] = String(now.retryAfterS);
       const answer = () => {
@@ -81,6 +94,9 @@ export async function startHttpReceiver(initial: HttpBehaviour = {}): Promise<Ht
     },
     behave(next) {
       behaviour = next;
+    },
+    limit(bytes) {
+      maxBody = bytes;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -16,3 +16,4 @@ export { KafkaTail, type KafkaTailOptions } from './tails/kafka-tail.js';
 export { RedisTail, type RedisTailOptions } from './tails/redis-tail.js';
 export { NatsTail, type NatsTailOptions } from './tails/nats-tail.js';
 export { HttpTail, type HttpTailOptions } from './tails/http-tail.js';
+export { DlqTail, type DlqTailOptions } from './tails/dlq-tail.js';

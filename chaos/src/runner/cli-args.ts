@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
-import { MUTATIONS, type MutationName } from '../mutations/catalog.js';
+import { MUTATIONS } from '../mutations/catalog.js';
+import { SCALE_MUTATIONS } from '../mutations/scale-catalog.js';
+
+const ALL_MUTATIONS = [...MUTATIONS, ...SCALE_MUTATIONS] as const;
+type MutationName = (typeof ALL_MUTATIONS)[number];
 import type { SourceChoice } from './plan.js';
 
 export const RUN_USAGE = `usage: tidemark-chaos run --scenario <name|all|random|file.yaml> [options]
@@ -12,7 +16,7 @@ export const RUN_USAGE = `usage: tidemark-chaos run --scenario <name|all|random|
   --seed n          workload and schedule seed (default: time-based, printed)
   --runs k          random: schedules to try (default 10); others: run each scenario k times
   --report dir      write report.json, junit.xml and report.html into dir
-  --mutation m      inject a deliberate engine bug: ${MUTATIONS.join(', ')}
+  --mutation m      inject a deliberate engine bug: ${ALL_MUTATIONS.join(', ')}
   --rows n          backlog scenarios: rows written before the engine starts (backlog-drain: 1000000)
   --duration m      soak and tpcc scenarios: minutes of workload (may be fractional)
   --set path=value  a pipeline override, repeatable: batch.max_events=4000, batch.max_inflight=8,
@@ -65,7 +69,7 @@ export function parseRunArgs(argv: readonly string[], now = Date.now()): RunArgs
   if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}"`);
   const source = oneOf('--source', values.source!, ['mysql', 'postgres', 'both'] as const);
   const provider = oneOf('--provider', values.provider!, ['native', 'testcontainers', 'auto'] as const);
-  const mutation = values.mutation === undefined ? null : oneOf('--mutation', values.mutation, MUTATIONS);
+  const mutation = values.mutation === undefined ? null : oneOf('--mutation', values.mutation, ALL_MUTATIONS);
   const seed = values.seed === undefined ? now % 1_000_000 : integer('--seed', values.seed, 0);
   const runs = values.runs === undefined ? null : integer('--runs', values.runs, 1);
   if (!values.list && !values.help && values.scenario === undefined) throw new Error('--scenario is required (or --list)');

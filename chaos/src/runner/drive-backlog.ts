@@ -2,6 +2,7 @@ import { checkerDef } from '../checkers/index.js';
 import { BACKLOG, tablesFor, writeBacklog } from '../workload/index.js';
 import { catchUp } from './catch-up.js';
 import { EngineMonitor } from './engine-monitor.js';
+import { dlqFeeds } from './dlq-feed.js';
 import { LiveJudge } from './live-judge.js';
 import type { Driven, RunState } from './run-state.js';
 import { sleep } from './wait.js';
@@ -50,7 +51,7 @@ export async function driveBacklog(s: RunState): Promise<Driven> {
   progress.log(`backlog: drained ${written.rows.toLocaleString('en-US')} rows in ${drainS.toFixed(1)} s (${s.measurements.events_per_s.toLocaleString('en-US')} events/s), engine peak RSS ${Math.round(peakRssMb)} MB, ${cpuS.toFixed(1)} CPU s`);
 
   s.clock.start('catch-up');
-  s.judge = new LiveJudge(written.log, run.scenario.checkers.map((n) => checkerDef(n, { expect: run.scenario.expect })), prepared!.sinks, [table.name]);
+  s.judge = new LiveJudge(written.log, run.scenario.checkers.map((n) => checkerDef(n, { expect: run.scenario.expect })), prepared!.sinks, [table.name], dlqFeeds(s, written.log));
   s.judge.historyComplete = true;
   // The counts said everything arrived; the full read (the lost rule) decides, within the deadline.
   const caughtUpAt = await catchUp({ judge: s.judge, sinks: prepared!.sinks, deadlineAt: drainStartedAt + run.scenario.deadline * 1000, signal, log: (m) => progress.log(m) });

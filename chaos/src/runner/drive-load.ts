@@ -4,6 +4,7 @@ import { startWorkload } from '../workload/index.js';
 import { awaitHalt, catchUp } from './catch-up.js';
 import { DdlDriver } from './ddl.js';
 import { EngineMonitor } from './engine-monitor.js';
+import { dlqFeeds } from './dlq-feed.js';
 import { LiveJudge } from './live-judge.js';
 import { PeriodicChecks } from './periodic-checks.js';
 import { nemesisContext, type Driven, type LoadHandle, type RunState } from './run-state.js';
@@ -28,7 +29,7 @@ export async function driveLoad(s: RunState): Promise<Driven> {
   s.nemesis = new NemesisScheduler(nemesisContext(s), schedule);
   const activeFaults = () => s.nemesis?.activeFaults() ?? [];
   s.sampler = new Sampler({ sinks: prepared!.sinks, baseline: s.baseline, log: () => load.log(), engine: s.engine, pipeline: s.ns.pipeline, startedAt: s.startedAt, onSample: (x) => progress.sample(x, activeFaults()) });
-  s.judge = new LiveJudge(load.log(), scenario.checkers.map((n) => checkerDef(n, { expect: scenario.expect })), prepared!.sinks, prepared!.tables);
+  s.judge = new LiveJudge(load.log(), scenario.checkers.map((n) => checkerDef(n, { expect: scenario.expect })), prepared!.sinks, prepared!.tables, dlqFeeds(s, load.log()));
   if (scenario.soak) {
     s.monitor = new EngineMonitor(s.engine);
     s.monitor.start();

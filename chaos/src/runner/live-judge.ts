@@ -42,10 +42,13 @@ export class LiveJudge {
     defs: readonly CheckerDef[],
     sinks: readonly SinkIo[],
     tables?: readonly string[],
+    /** More histories to judge besides the sinks' (the DLQ journal). */
+    extra: readonly SinkFeed[] = [],
   ) {
     this.judge = new Judge(log, defs);
-    for (const io of sinks) {
-      io.feeds(log.primaryKeys).forEach((f, i) => {
+    const feeds = [...sinks.map((io) => io.feeds(log.primaryKeys)), ...extra.map((f) => [f])];
+    for (const group of feeds) {
+      group.forEach((f, i) => {
         const latency = new LatencyHistogram();
         const firstCopies = new BitSet();
         const pass = this.judge.sink({ ...f.meta, ...(tables ? { tables } : {}) }, (r, m) => {
@@ -77,8 +80,10 @@ export class LiveJudge {
     if (!feed) return false;
     const { log } = this;
     const { delivered, tables } = feed.pass;
+    // What the sink refused counts when the DLQ journal holds it for that sink (the lost rule).
+    const dead = this.feeds.find((f) => f.meta.kind === 'dlq')?.pass.summary().dlqBySink?.get(sink);
     for (let v = 0; v < log.versionCount; v++) {
-      if (!delivered.has(v) && log.acknowledged(log.vTxn.get(v)) && tables.has(log.keyTable.get(log.vKey.get(v)))) return false;
+      if (!delivered.has(v) && !dead?.has(v) && log.acknowledged(log.vTxn.get(v)) && tables.has(log.keyTable.get(log.vKey.get(v)))) return false;
     }
     return true;
   }

@@ -11,6 +11,8 @@ export class PlanError extends Error {}
 
 /** Scenarios tagged `template` are building blocks (the random runner's base), not part of `all`. */
 export const TEMPLATE_TAG = 'template';
+/** Scenarios tagged `long` run only by name (a stable soak has nothing to prove in a CI-sized run). */
+export const LONG_TAG = 'long';
 
 /**
  * The scenarios a `--scenario` value names: `all` (every scenario not tagged template), a name
@@ -18,7 +20,7 @@ export const TEMPLATE_TAG = 'template';
  * printed). A file outside a scenarios directory uses the repository's pipeline templates.
  */
 export function selectScenarios(selection: string, scenariosDir: string): LoadedScenario[] {
-  if (selection === 'all') return loadScenarios(scenariosDir).filter((l) => !l.scenario.tags.includes(TEMPLATE_TAG));
+  if (selection === 'all') return loadScenarios(scenariosDir).filter((l) => !l.scenario.tags.includes(TEMPLATE_TAG) && !l.scenario.tags.includes(LONG_TAG));
   if (/\.ya?ml$/i.test(selection) || selection.includes('/')) {
     const path = resolve(selection);
     const ownDir = dirname(path);

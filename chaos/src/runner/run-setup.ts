@@ -65,6 +65,8 @@ export async function prepareRun(session: ChaosSession, run: PlannedRun, ns: Run
       ...(layout.http && session.httpBase ? { httpBase: session.httpBase } : {}),
     },
   });
+  // A size limit on the HTTP receiver for this run (413 for larger bodies; teardown lifts it).
+  session.receiver?.limit(run.scenario.sinks.http?.max_body_bytes);
   const sinks = createSinkIos(session, layout, pipeline.sinkIds);
   for (const s of sinks) await s.prepare();
   return { layout, pipeline, sinks, writeConnection, adminConnection, ...(wp ? { workloadProxy: wp.name } : {}), ...(tables ? { tables } : {}) };

@@ -21,6 +21,7 @@ export async function teardownRun(t: TeardownInput): Promise<void> {
   t.sampler?.stop();
   const steps: Array<() => Promise<unknown>> = [
     async () => t.nemesis?.healAll(),
+    async () => t.session.receiver?.limit(undefined),
     async () => t.workload?.stop(),
     () => t.engine.close(),
     ...t.sinks.map((s) => () => s.close()),

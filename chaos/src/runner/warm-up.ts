@@ -16,6 +16,8 @@ export const WARMUP_TABLE: TableDef = {
     { name: 'id', kind: 'int' },
     { name: 'writer', kind: 'int' },
     { name: 'version', kind: 'int' },
+    // Routing templates may use `route` (dlq scenarios): the warm-up row must route everywhere.
+    { name: 'route', kind: 'varchar', length: 16 },
   ],
   primaryKey: ['id'],
 };
@@ -40,7 +42,7 @@ export interface WarmUpOptions {
 export async function warmUp(o: WarmUpOptions): Promise<Record<string, number>> {
   const session = await connectSession(o.source, o.connection, { label: 'tidemark-chaos-warmup', statementTimeoutMs: 10_000 });
   const table = o.source === 'mysql' ? `\`${o.database}\`.\`${WARMUP_TABLE.name}\`` : `"${o.database}"."${WARMUP_TABLE.name}"`;
-  const insert = `INSERT INTO ${table} (id, writer, version) VALUES (${o.source === 'mysql' ? '?' : '$1'}, 0, 1)`;
+  const insert = `INSERT INTO ${table} (id, writer, version, route) VALUES (${o.source === 'mysql' ? '?' : '$1'}, 0, 1, 'warmup')`;
   const deadline = Date.now() + o.timeoutMs;
   try {
     for (let id = 1; ; id++) {

@@ -14,7 +14,9 @@ export type Target = ProxyTarget | 'engine';
 export const PROXY_FAULTS = ['partition', 'latency', 'bandwidth', 'timeout', 'reset_peer', 'slicer', 'limit_data', 'slow_close'] as const;
 export const PROCESS_FAULTS = ['kill-engine', 'term-engine', 'kill-server', 'restart-server'] as const;
 export const SOURCE_FAULTS = ['failover', 'binlog-purge', 'slot-drop', 'ddl-add-column', 'ddl-drop-column'] as const;
-export const FAULT_KINDS = [...PROXY_FAULTS, ...PROCESS_FAULTS, ...SOURCE_FAULTS] as const;
+/** The HTTP receiver's own faults: error answers (5xx, 429 with Retry-After), slow answers, resets. */
+export const HTTP_FAULTS = ['http-error', 'http-slow', 'http-reset'] as const;
+export const FAULT_KINDS = [...PROXY_FAULTS, ...PROCESS_FAULTS, ...SOURCE_FAULTS, ...HTTP_FAULTS] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Which direction and share of connections a toxic affects (Toxiproxy's defaults). */
@@ -47,6 +49,15 @@ const PARAMS = {
   // Absent: the workload picks the table and column (it must know them to record images).
   'ddl-add-column': z.strictObject({ table: sqlIdentifier().optional(), column: sqlIdentifier().optional(), type: nonEmptyString().optional() }).prefault({}),
   'ddl-drop-column': z.strictObject({ table: sqlIdentifier().optional(), column: sqlIdentifier().optional() }).prefault({}),
+  // 503 by default; 429 or 503 with retry_after_s send a Retry-After header.
+  'http-error': z
+    .strictObject({
+      status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal(429)], { error: (i) => `expected one of 500, 502, 503, 504, 429, got ${show(i.input)}` }).default(503),
+      retry_after_s: nonNegativeInt().optional(),
+    })
+    .prefault({}),
+  'http-slow': z.strictObject({ delay_ms: positiveInt().default(2000) }).prefault({}),
+  'http-reset': none,
 } satisfies Record<FaultKind, z.ZodType>;
 
 /** The targets each kind accepts, and the one it gets when `target` is left out. */
@@ -61,6 +72,9 @@ const TARGETS: Record<FaultKind, { readonly allowed: readonly [Target, ...Target
   'slot-drop': { allowed: ['source', 'postgres'], fallback: 'source' },
   'ddl-add-column': { allowed: ['source', 'mysql', 'postgres'], fallback: 'source' },
   'ddl-drop-column': { allowed: ['source', 'mysql', 'postgres'], fallback: 'source' },
+  'http-error': { allowed: ['http'], fallback: 'http' },
+  'http-slow': { allowed: ['http'], fallback: 'http' },
+  'http-reset': { allowed: ['http'], fallback: 'http' },
 };
 
 function stepSchema<K extends FaultKind>(kind: K) {
@@ -97,6 +111,9 @@ export const nemesisStepSchema = z.discriminatedUnion(
     stepSchema('slot-drop'),
     stepSchema('ddl-add-column'),
     stepSchema('ddl-drop-column'),
+    stepSchema('http-error'),
+    stepSchema('http-slow'),
+    stepSchema('http-reset'),
   ],
   {
     error: (iss) => {

@@ -67,7 +67,7 @@ export const overridesSchema = z.strictObject({
     .optional(),
   commit_policy: z.strictObject({ mode: oneOf(['required', 'all', 'quorum'] as const), quorum: positiveInt().optional() }).optional(),
   journal: z.record(z.string(), z.unknown()).optional(),
-  sinks: z.record(oneOf(['kafka', 'redis', 'nats', 'http'] as const), z.record(z.string(), z.unknown())).optional(),
+  sinks: z.partialRecord(oneOf(['kafka', 'redis', 'nats', 'http'] as const), z.record(z.string(), z.unknown())).optional(),
 });
 
 /** The short version `--scenario all` runs (CI): any of these replace the scenario's own. */

@@ -42,9 +42,11 @@ const workloadSchema = z.strictObject({
 // No defaults at this level: an absent sink must stay absent.
 const exactlyOnceSink = z.strictObject({ exactly_once: bool().default(false) });
 const plainSink = z.strictObject({});
+/** The HTTP receiver may refuse bodies over a size (413: poison for a per-event HTTP sink). */
+const httpSink = z.strictObject({ max_body_bytes: positiveInt().optional() });
 
 const sinksSchema = z
-  .strictObject({ kafka: exactlyOnceSink.optional(), redis: exactlyOnceSink.optional(), nats: plainSink.optional(), http: plainSink.optional() })
+  .strictObject({ kafka: exactlyOnceSink.optional(), redis: exactlyOnceSink.optional(), nats: plainSink.optional(), http: httpSink.optional() })
   .refine((s) => Object.values(s).some((v) => v !== undefined), { error: `expected at least one of ${SINK_KINDS.join(', ')}` });
 
 export const expectSchema = z.discriminatedUnion(

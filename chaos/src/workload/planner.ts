@@ -1,7 +1,7 @@
 import { canonicalKey, type RowImage, type RowVersion } from '../history/index.js';
 import type { Rng } from './rng.js';
 import { LARGE_KINDS, type SchemaModel, type TableDef } from './schema.js';
-import { isToasted, rowImage } from './values.js';
+import { isToasted, poisonFor, rowImage } from './values.js';
 
 /** What pgoutput puts in place of a TOASTed value an update left alone; the engine passes it on (docs/sources/postgres.md). */
 export const UNCHANGED_TOAST = '__tidemark_unchanged_toast__';
@@ -124,7 +124,9 @@ export class WriterModel {
   private bulkSize = 0;
 
   /** The write with what the source will report for it (see PlannedWrite.reported). */
-  private planned(table: TableDef, slot: number, version: RowVersion): PlannedWrite {
+  private planned(table: TableDef, slot: number, written: RowVersion): PlannedWrite {
+    const poison = table.poison ? poisonFor(written.before, written.after) : [];
+    const version = poison.length > 0 ? { ...written, poisonFor: poison } : written;
     if (this.source !== 'postgres' || table.replicaIdentity !== 'default' || version.op === 'c') return { slot, version };
     const key = Object.fromEntries(table.primaryKey.map((c) => [c, (version.before as RowImage)[c]]));
     if (version.op === 'd') return { slot, version, reported: { ...version, before: key } };
@@ -155,7 +157,7 @@ export class WriterModel {
     state.lastVersion += 1;
     const after = rowImage(table, this.writer, slot, state.lastVersion, rng);
     // An update leaves each large value alone half the time (on Postgres a TOASTed one is then not sent).
-    if (before) for (const c of table.columns) if (LARGE_KINDS.has(c.kind) && rng.next() < 0.5) after[c.name] = before[c.name];
+    if (before && !table.poison) for (const c of table.columns) if (LARGE_KINDS.has(c.kind) && rng.next() < 0.5) after[c.name] = before[c.name];
     return { table: table.name, key: canonicalKey(table.primaryKey, after), version: state.lastVersion, op: op === 'insert' ? 'c' : 'u', writer: this.writer, before, after };
   }
 

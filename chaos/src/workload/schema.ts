@@ -45,6 +45,8 @@ export interface TableDef {
   readonly replicaIdentity?: 'full' | 'default';
   /** Written only by large transactions (PlanOptions.largeTx), never by the ordinary mix. */
   readonly bulk?: boolean;
+  /** Rows of three kinds, good or poison for some sinks (see `POISON` and `poisonFor`). */
+  readonly poison?: boolean;
 }
 
 /** Columns whose values are large: an update may leave them unchanged (a TOASTed value is then not sent). */

@@ -139,8 +139,20 @@ export const BACKLOG: TableDef = {
   ],
 };
 
+/**
+ * Rows some sinks must refuse (dlq-poison): `kind` good, big (a 100 kB payload: over the sinks'
+ * size limits) or noroute (`route` empty: a routing template using it resolves empty).
+ */
+export const POISON: TableDef = {
+  name: 'chaos_poison',
+  keySpace: 'int',
+  primaryKey: ['id'],
+  poison: true,
+  columns: [...bookkeeping({ name: 'id', kind: 'int' }), { name: 'kind', kind: 'varchar', length: 12 }, { name: 'route', kind: 'varchar', length: 40 }, { name: 'payload', kind: 'text' }],
+};
+
 /** Every table the workload knows. */
-export const ALL_TABLES: readonly TableDef[] = [ACCOUNTS, ORDERS, EVENTS, TYPES, DOCS, DOCS_FULL, NOPK, WIDE, BULK, BACKLOG];
+export const ALL_TABLES: readonly TableDef[] = [ACCOUNTS, ORDERS, EVENTS, TYPES, DOCS, DOCS_FULL, NOPK, WIDE, BULK, BACKLOG, POISON];
 
 /** The realism set a scenario names with `tables: [realism]`: everything but the bulk table (large transactions add it). */
 export const REALISM_TABLES: readonly TableDef[] = [ACCOUNTS, ORDERS, EVENTS, TYPES, DOCS, DOCS_FULL, NOPK, WIDE];

@@ -17,7 +17,30 @@ export function rowImage(table: TableDef, writer: number, slot: number, version:
     else if (column.name === 'version') row[column.name] = version;
     else row[column.name] = columnValue(column, writer, slot, version, rng);
   }
+  if (table.poison) poisonRow(row, slot, rng);
   return row;
+}
+
+/** Size limit the dlq scenarios give their sinks; a big row's payload is far over it. */
+export const POISON_LIMIT_BYTES = 65_536;
+
+/** 80% good rows, 10% big (a 100 kB payload), 10% unroutable (an empty route). */
+function poisonRow(row: RowImage, slot: number, rng: Rng): void {
+  const draw = rng.next();
+  row.kind = draw < 0.8 ? 'good' : draw < 0.9 ? 'big' : 'noroute';
+  row.route = row.kind === 'noroute' ? '' : `r${slot}`;
+  row.payload = row.kind === 'big' ? hex(rng, 100_000) : `small ${hex(rng, 16)}`;
+}
+
+/**
+ * The sinks (as the dlq scenarios configure them) that must refuse a row version: a big image
+ * (before or after: the event carries both) is over Kafka's, Redis's and the HTTP receiver's
+ * limits (not NATS's 1 MB); an empty route fails the Kafka key and NATS subject templates.
+ */
+export function poisonFor(before: RowImage | null, after: RowImage | null): string[] {
+  const big = before?.kind === 'big' || after?.kind === 'big';
+  const noroute = (after ?? before)?.route === '';
+  return [...(big || noroute ? ['kafka'] : []), ...(big ? ['redis', 'http'] : []), ...(noroute ? ['nats'] : [])];
 }
 
 const WORDS = ['tide', 'mark', 'ebb', 'flow', 'é-accent', 'naïve', 'Ωmega', 'wave 🌊', 'quote"s', "it's"];

@@ -76,7 +76,7 @@ describe('scenario schema', () => {
     ['a missing field', MINIMAL.replace('deadline: 60\n', ''), 'scenarios/demo.yaml: deadline: required field is missing'],
     ['an unknown field', MINIMAL + 'deadlin: 3\n', 'scenarios/demo.yaml: deadlin: unknown field (did you mean "deadline"?)'],
     ['an unknown source', MINIMAL.replace('[mysql]', '[mysql, oracle]'), 'scenarios/demo.yaml: sources[1]: expected one of mysql, postgres, got "oracle"'],
-    ['an unknown checker', MINIMAL + 'checkers: [lost, lots]\n', 'scenarios/demo.yaml: checkers[1]: expected one of lost, duplicated, reordered, phantom, torn-transaction, stalled, expectation, state, leak, got "lots"'],
+    ['an unknown checker', MINIMAL + 'checkers: [lost, lots]\n', 'scenarios/demo.yaml: checkers[1]: expected one of lost, duplicated, reordered, phantom, torn-transaction, stalled, expectation, state, leak, dlq, got "lots"'],
     ['no sink', MINIMAL.replace('{ kafka: {} }', '{}'), 'scenarios/demo.yaml: sinks: expected at least one of kafka, redis, nats, http'],
     ['min above max', MINIMAL.replace('duration: 30 }', 'duration: 30, rows_per_tx: { min: 3, max: 2 } }'), 'scenarios/demo.yaml: workload.rows_per_tx.max: expected min <= max'],
     ['a pipeline outside pipelines/', MINIMAL.replace('kafka.yaml', '../secrets.yaml'), 'scenarios/demo.yaml: pipeline: expected a .yaml file name relative to scenarios/pipelines/'],

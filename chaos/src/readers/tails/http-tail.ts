@@ -19,6 +19,8 @@ export class HttpTail implements SinkTail {
   private readonly seqs = new Map<string, number>();
   /** Accepted requests under the prefix so far (the cheap count). */
   accepted = 0;
+  /** Requests under the prefix the receiver refused (non-2xx answers and resets) so far. */
+  refused = 0;
 
   constructor(private readonly o: HttpTailOptions) {}
 
@@ -32,7 +34,11 @@ export class HttpTail implements SinkTail {
     const end = log.length;
     for (; this.next < end; this.next++) {
       const request = log[this.next]!;
-      if (!this.mine(request.url) || request.status < 200 || request.status > 299) continue;
+      if (!this.mine(request.url)) continue;
+      if (request.status < 200 || request.status > 299) {
+        this.refused++;
+        continue;
+      }
       this.accepted++;
       const stream = request.url.split('?')[0]!;
       const add = (raw: Omit<RawRecord, 'seq' | 'stream' | 'sinkTxn' | 'arrivedAt'>) => {
