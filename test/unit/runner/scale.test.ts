@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { loadScenarios } from '../../../chaos/src/scenarios/index.js';
+import { adjustScenario, setOverride } from '../../../chaos/src/runner/adjust.js';
+import { coverageMatrix } from '../../../chaos/src/runner/coverage.js';
+import { applyOverrides } from '../../../chaos/src/runner/pipeline-render.js';
+import { SCENARIOS_DIR } from '../../../chaos/src/runner/paths.js';
+import { selectScenarios } from '../../../chaos/src/runner/plan.js';
+import { soakSchedule } from '../../../chaos/src/runner/soak-schedule.js';
+
+const scenario = (name: string) => loadScenarios(SCENARIOS_DIR).find((l) => l.scenario.name === name)!.scenario;
+
+describe('soak schedule', () => {
+  it('draws faults at random intervals from the whole nemesis, sane and repeatable from the seed', () => {
+    const soak = scenario('soak');
+    const schedule = soakSchedule(soak, 'mysql', 7);
+    expect(schedule).toEqual(soakSchedule(soak, 'mysql', 7));
+    expect(schedule).not.toEqual(soakSchedule(soak, 'mysql', 8));
+    expect(schedule.length).toBeGreaterThan(25); // 1800 s, one every 20-60 s
+    expect(new Set(schedule.map((f) => f.fault)).size).toBeGreaterThan(10);
+    const busy = new Map<string, number>();
+    for (const f of schedule) {
+      expect(f.at + f.duration).toBeLessThan(soak.workload.duration);
+      expect(f.at).toBeGreaterThanOrEqual(busy.get(f.target) ?? 0);
+      busy.set(f.target, f.at + Math.max(1, f.duration));
+    }
+    // Columns are added before they are dropped, each once.
+    const ddl = schedule.filter((f) => f.fault.startsWith('ddl')).map((f) => `${f.fault === 'ddl-add-column' ? '+' : '-'}${String(f.params?.column)}`);
+    for (const [i, op] of ddl.entries()) if (op.startsWith('-')) expect(ddl.slice(0, i)).toContain(`+${op.slice(1)}`);
+    expect(soakSchedule(scenario('soak-stable'), 'mysql', 7)).toEqual([]);
+  });
+});
+
+describe('adjustments', () => {
+  it('all runs the short version; --rows, --duration and --set change named runs', () => {
+    const soak = adjustScenario(scenario('soak'), { short: true });
+    expect(soak).toMatchObject({ sources: ['mysql'], workload: { duration: 180 }, soak: { check_every: 30 }, deadline: 120 });
+    expect(adjustScenario(scenario('backlog-drain'), { short: true }).backlog?.rows).toBe(200_000);
+    expect(adjustScenario(scenario('backlog-drain'), { rows: 5000 }).backlog?.rows).toBe(5000);
+    expect(adjustScenario(scenario('tpcc'), { durationMin: 0.5 }).workload.duration).toBe(30);
+    expect(adjustScenario(scenario('crash-recovery'), { durationMin: 10 }).workload.duration).toBe(18); // neither soak nor tpcc
+    const set = adjustScenario(scenario('backlog-drain'), { set: ['batch.max_events=4000', 'commit_policy.mode=all', 'sinks.kafka.client_conf.linger.ms=5', 'sinks.kafka.metadata_headers=compact'] });
+    expect(set.overrides).toEqual({ batch: { max_events: 4000 }, commit_policy: { mode: 'all' }, sinks: { kafka: { client_conf: { 'linger.ms': '5' }, metadata_headers: 'compact' } } });
+    expect(() => adjustScenario(scenario('backlog-drain'), { set: ['commit_policy.mode=sometimes'] })).toThrow(/commit_policy/);
+    expect(() => setOverride({}, 'batch.max_events')).toThrow(/path=value/);
+  });
+
+  it('overrides merge into the rendered spec: batch key by key, commit policy whole, a sink by kind', () => {
+    const spec: Record<string, unknown> = { batch: { max_events: 200, max_ms: 100 }, commit_policy: { mode: 'required' }, sinks: [{ type: 'kafka', config: { id: 'k', client_conf: { acks: 'all' } } }, { type: 'nats', config: { id: 'n' } }] };
+    applyOverrides(spec, { batch: { max_events: 4000 }, commit_policy: { mode: 'quorum', quorum: 1 }, sinks: { kafka: { client_conf: { 'linger.ms': '5' } }, nats: { required: false } } });
+    expect(spec).toEqual({ batch: { max_events: 4000, max_ms: 100 }, commit_policy: { mode: 'quorum', quorum: 1 }, sinks: [{ type: 'kafka', config: { id: 'k', client_conf: { acks: 'all', 'linger.ms': '5' } } }, { type: 'nats', config: { id: 'n', required: false } }] });
+  });
+});
+
+describe('coverage of all', () => {
+  it('faults every sink and source, schedules all seven toxics, and uses every checker', () => {
+    const matrix = coverageMatrix(selectScenarios('all', SCENARIOS_DIR).map((l) => ({ ...l, scenario: adjustScenario(l.scenario, { short: true }) })));
+    expect(matrix).toContain('(all seven)');
+    expect(matrix).toMatch(/sinks faulted: kafka yes, redis yes, nats yes, http yes; sources faulted: mysql yes, postgres yes/);
+    const counts = /checkers \(scenarios using each\): (.*)/.exec(matrix)![1]!;
+    for (const [, n] of counts.matchAll(/\S+ (\d+)/g)) expect(Number(n)).toBeGreaterThan(0);
+  });
+});
