@@ -19,9 +19,25 @@ export const dlqDef: CheckerDef = {
     if (!dlq) return [{ checker: 'dlq', validity: 'unknown', summary: 'the run read no DLQ journal (the pipeline needs journal.enabled)', counts: {}, examples: [] }];
     const bySink = new Map<string, SinkSummary>();
     for (const s of ctx.sinks) if (s.meta.kind !== 'dlq' && (!bySink.has(s.meta.sink) || s.meta.isolation === 'read_committed')) bySink.set(s.meta.sink, s);
-    return [...bySink.values()].map((s) => judge(ctx, s, dlq));
+    const verdicts = [...bySink.values()].map((s) => judge(ctx, s, dlq));
+    return ctx.facts.dlq && ctx.facts.dlq.evicted + ctx.facts.dlq.rejected > 0 ? withinBound(ctx, verdicts) : verdicts;
   },
 };
+
+/**
+ * A bounded DLQ drops entries by design (drop_oldest evicts, reject refuses): the poison versions
+ * missing from it, over every sink, must number exactly what the engine counted as dropped.
+ */
+function withinBound(ctx: RunContext, verdicts: Verdict[]): Verdict[] {
+  const { evicted, rejected, policy } = ctx.facts.dlq!;
+  const missing = verdicts.reduce((n, v) => n + (v.counts.poison ?? 0) - (v.counts.inDlq ?? 0), 0);
+  const wrong = verdicts.reduce((n, v) => n + (v.counts.wronglyDead ?? 0), 0);
+  const ok = missing === evicted + rejected && wrong === 0;
+  const summary = ok
+    ? `the DLQ (${policy}) holds every poison version but the ${missing} its bound dropped (${evicted} evicted, ${rejected} rejected, as the engine counted)`
+    : `${missing} poison versions missing from the DLQ, but the engine counted ${evicted} evicted and ${rejected} rejected${wrong > 0 ? `; ${wrong} good versions dead-lettered` : ''}`;
+  return verdicts.map((v) => ({ ...v, validity: ok ? 'valid' : 'invalid', summary, counts: { ...v.counts, evicted, rejected }, examples: ok ? [] : v.examples.length > 0 ? v.examples : [{ problem: 'dropped count differs', missing, evicted, rejected }] }));
+}
 
 export const dlqChecker = checkerOf('dlq', [dlqDef]);
 

@@ -21,6 +21,18 @@ export interface RunFacts {
   readonly sinks: Readonly<Record<string, SinkFacts>>;
   /** The engine's memory over the run, for the `leak` checker (soaks sample it; absent elsewhere). */
   readonly engineMemory?: EngineMemoryFacts;
+  /** The DLQ journal's bound and what it dropped, when the pipeline has one (dlq scenarios). */
+  readonly dlq?: DlqFacts;
+}
+
+export interface DlqFacts {
+  readonly policy: 'drop_oldest' | 'reject' | 'block';
+  readonly maxEntries: number;
+  /** Entries the journal evicted (drop_oldest) or events it refused (reject), from the engine's metrics. */
+  readonly evicted: number;
+  readonly rejected: number;
+  /** Entries the harness acknowledged (removed) while reading, to make room under `block`. */
+  readonly acked: number;
 }
 
 export interface EngineMemoryFacts {

@@ -98,6 +98,11 @@ export class EngineApi {
     return this.json('GET', `/pipelines/${encodeURIComponent(name)}/journal/dlq?limit=${limit}`);
   }
 
+  /** POST .../journal/dlq/ack: removes every entry up to and including `upToSeq`. */
+  async dlqAck(name: string, upToSeq: number): Promise<number> {
+    return (await this.json<{ acked: number }>('POST', `/pipelines/${encodeURIComponent(name)}/journal/dlq/ack`, { up_to_seq: upToSeq })).acked;
+  }
+
   async dlqCount(name: string): Promise<number> {
     return (await this.json<{ count: number }>('GET', `/pipelines/${encodeURIComponent(name)}/journal/dlq/count`)).count;
   }

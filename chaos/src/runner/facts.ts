@@ -1,4 +1,4 @@
-import type { EngineFacts, EngineMemoryFacts, PipelineFacts, RunFacts, SinkFacts } from '../checkers/index.js';
+import type { DlqFacts, EngineFacts, EngineMemoryFacts, PipelineFacts, RunFacts, SinkFacts } from '../checkers/index.js';
 import type { EngineProcess } from '../engine/engine-process.js';
 import type { SourceLog } from '../history/index.js';
 
@@ -26,6 +26,7 @@ export interface FactsInput {
   /** Tables each sink receives, when the scenario narrows them. */
   readonly tables?: readonly string[];
   readonly engineMemory?: EngineMemoryFacts;
+  readonly dlq?: DlqFacts;
 }
 
 /** RunFacts (chaos/src/checkers/run-facts.ts) from what the runner observed. */
@@ -49,5 +50,6 @@ export function runFacts(i: FactsInput): RunFacts {
     engine: i.engine,
     sinks,
     ...(i.engineMemory ? { engineMemory: i.engineMemory } : {}),
+    ...(i.dlq ? { dlq: i.dlq } : {}),
   };
 }

@@ -49,6 +49,10 @@ export const PRECONDITIONS: Readonly<Record<string, (e: Evidence) => Fact>> = {
   },
   'periodic-checks': ({ s }) => ({ met: s.interim.length >= 2, fact: `${s.interim.length} periodic checks` }),
   'dlq-entries': ({ s }) => ({ met: (s.measurements.dlq_entries ?? 0) > 0, fact: `${s.measurements.dlq_entries ?? 0} DLQ entries` }),
+  'dlq-overflowed': ({ s }) => {
+    const { dlq_evicted: evicted = 0, dlq_rejected: rejected = 0, dlq_acked: acked = 0 } = s.measurements;
+    return { met: evicted + rejected > 0 || acked > 0, fact: `the DLQ's bound was hit: ${evicted} evicted, ${rejected} rejected, ${acked} acknowledged by the harness to make room` };
+  },
   'http-refusals': ({ s }) => ({ met: (s.measurements.http_refused ?? 0) > 0, fact: `the HTTP receiver refused ${s.measurements.http_refused ?? 0} requests (5xx, 429, resets)` }),
   'backlog-drained': ({ s }) => ({ met: (s.measurements.events_per_s ?? 0) > 0, fact: `drained at ${s.measurements.events_per_s ?? 0} events/s` }),
 };

@@ -5,6 +5,7 @@ import { allocatePort } from '../infra/ports.js';
 import type { ScenarioRun } from '../report/index.js';
 import { scenarioToYaml } from '../scenarios/index.js';
 import { driveBacklog } from './drive-backlog.js';
+import { dlqFacts } from './dlq-feed.js';
 import { driveLoad } from './drive-load.js';
 import { engineFacts, runFacts } from './facts.js';
 import { readFinalSource } from './final-source.js';
@@ -81,15 +82,21 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     for (const io of sinks) if (io.kind === 'http') s.measurements.http_refused = io.feeds(driven.history.primaryKeys).reduce((n, f) => n + ((f.tail as { refused?: number }).refused ?? 0), 0);
     const finalSource = run.scenario.checkers.includes('state') ? await readFinalSource({ source: run.source, connection: s.prepared.adminConnection, database: ns.database }, s.load!.tables(), driven.history) : undefined;
 
+    const dlq = await dlqFacts(s);
+    if (dlq) Object.assign(s.measurements, { dlq_entries: (s.measurements.dlq_entries ?? 0) + dlq.acked, dlq_evicted: dlq.evicted, dlq_rejected: dlq.rejected, dlq_acked: dlq.acked });
+
     s.clock.start('check');
     const lag = s.sampler?.latest?.lagMs ?? {};
     const facts = runFacts({
       history: driven.history, workloadStartedAt: driven.workloadStartedAt, workloadEndedAt: driven.workloadEndedAt, catchUpFrom: driven.catchUpFrom, deadlineMs: run.scenario.deadline * 1000, checkedAt, engine: engineState,
-      caughtUpAt: driven.caughtUpAt, lagMs: lag, ...(s.prepared.tables ? { tables: s.prepared.tables } : {}), ...(s.monitor ? { engineMemory: memoryFacts(s.monitor, run.scenario) } : {}),
+      caughtUpAt: driven.caughtUpAt, lagMs: lag, ...(s.prepared.tables ? { tables: s.prepared.tables } : {}), ...(s.monitor ? { engineMemory: memoryFacts(s.monitor, run.scenario) } : {}), ...(dlq ? { dlq } : {}),
     });
     verdicts = judge.verdicts(facts, driven.faults, finalSource);
     verdicts.push(...preconditionVerdicts(s, driven, verdicts));
-    for (const [sink, l] of Object.entries(judge.latency())) {
+    // Per sink as a consumer sees it (Kafka read_committed; read_uncommitted times the same records).
+    for (const [label, l] of Object.entries(judge.latency())) {
+      if (label.includes('read_uncommitted')) continue;
+      const sink = label.replace(' (read_committed)', '');
       s.measurements[`latency_p50_ms.${sink}`] = l.p50;
       s.measurements[`latency_p99_ms.${sink}`] = l.p99;
     }
