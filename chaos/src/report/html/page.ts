@@ -1,7 +1,7 @@
 import { escapeHtml as e } from '../escape.js';
 import { runPassed, runTitle, summaryLine, type RunReport, type ScenarioRun } from '../model.js';
 import { lineChart } from './chart.js';
-import { faultWindows, lagSeries, throughputSeries } from './series.js';
+import { faultWindows, lagSeries, memorySeries, throughputSeries } from './series.js';
 import { STYLES } from './styles.js';
 import { verdictTable } from './verdicts.js';
 
@@ -50,14 +50,34 @@ function runSection(run: ScenarioRun, index: number): string {
     phases ? `<p class="muted">phases: ${phases}</p>` : '',
     run.error ? `<p class="error">harness error: ${e(run.error)}</p>` : '',
     verdictTable(run.verdicts),
+    measurementTable(run),
+    interimTable(run),
     faultTable(run),
     '<div class="charts">',
     lineChart({ id: 'throughput', title: 'Throughput: written vs delivered per sink', xLabel: 'seconds since start', yLabel: 'events/s', series: throughputSeries(run), windows, xMax }),
     lineChart({ id: 'lag', title: 'Lag per sink', xLabel: 'seconds since start', yLabel: 'lag (s)', series: lagSeries(run), windows, xMax }),
+    run.engineMemory && run.engineMemory.length > 0 ? lineChart({ id: 'memory', title: 'Engine memory', xLabel: 'seconds since start', yLabel: 'MB', series: memorySeries(run), windows, xMax }) : '',
     '</div>',
     run.scenarioYaml ? `<details><summary>scenario YAML (re-run with it)</summary><pre>${e(run.scenarioYaml)}</pre></details>` : '',
     '</section>',
   ].join('\n');
+}
+
+/** What the run measured (events/s, latency, engine memory and CPU) and what judging cost. */
+function measurementTable(run: ScenarioRun): string {
+  const rows = Object.entries(run.measurements ?? {}).map(([k, v]) => `<tr><td>${e(k)}</td><td>${e(v.toLocaleString('en-US'))}</td></tr>`);
+  if (run.checks) {
+    const c = run.checks;
+    rows.push(`<tr><td>checked</td><td>${e(`${c.records.toLocaleString('en-US')} records, ${c.versions.toLocaleString('en-US')} versions in ${c.seconds.toFixed(1)} s; checkers ${(c.checkerBytes / 1048576).toFixed(0)} MB, source log ${(c.sourceBytes / 1048576).toFixed(0)} MB`)}</td></tr>`);
+  }
+  return rows.length === 0 ? '' : `<table class="measurements"><thead><tr><th>measured</th><th>value</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** A soak's periodic checks: when each was taken and what it found. */
+function interimTable(run: ScenarioRun): string {
+  if (!run.interim || run.interim.length === 0) return '';
+  const rows = run.interim.map((c) => `<tr><td>${seconds(c.t * 1000)}</td><td>${c.records.toLocaleString('en-US')}</td><td>${e(c.verdicts.map((v) => `${v.checker}${v.sink ? ` [${v.sink}]` : ''}: ${v.summary}`).join('; ') || 'no violation')}</td><td>${e(Object.entries(c.behind).map(([k, n]) => `${k} ${n}`).join(', '))}</td></tr>`);
+  return `<table class="interim"><thead><tr><th>check at</th><th>records judged</th><th>found</th><th>behind</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function faultTable(run: ScenarioRun): string {
