@@ -25,6 +25,7 @@ export function adjustScenario(s: Scenario, a: Adjustments): Scenario {
     if (short.rows && out.backlog) out.backlog = { ...out.backlog, rows: short.rows };
     if (short.deadline) out.deadline = short.deadline;
     if (short.check_every && out.soak) out.soak = { ...out.soak, check_every: short.check_every };
+    if (short.requires) out.requires = short.requires;
   }
   if (a.rows !== undefined && out.backlog) out.backlog = { ...out.backlog, rows: a.rows };
   if (a.durationMin !== undefined && (out.soak || out.tpcc)) out = withDuration(out, Math.round(a.durationMin * 60));

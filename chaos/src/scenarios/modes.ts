@@ -77,6 +77,8 @@ export const shortSchema = z.strictObject({
   rows: positiveInt().optional(),
   deadline: positiveSeconds().optional(),
   check_every: positiveSeconds().optional(),
+  /** The preconditions the short version can promise (a 3-minute soak may draw no SIGKILL). */
+  requires: z.array(z.string()).optional(),
 });
 
 export type Backlog = z.output<typeof backlogSchema>;
