@@ -121,6 +121,7 @@ async function child(events: number): Promise<BenchResult> {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
   const log = buildLog(s);
+  log.trim();
   const facts: RunFacts = {
     workloadStartedAt: 0,
     workloadEndedAt: 1,

@@ -55,6 +55,8 @@ class Duplicates implements SinkAccumulator<Verdict> {
   constructor(private readonly ctx: SinkContext) {
     this.exactlyOnce = promisesExactlyOnce(ctx.meta);
     this.log = ctx.log;
+    // Sized once for the whole history: growing by half each time would leave up to a third unused.
+    for (const c of [this.keyA, this.keyB, this.firstAfter, this.firstBefore]) c.reserve(ctx.log.versionCount);
   }
 
   add(r: SinkRecord, m: RecordMatch): void {

@@ -51,7 +51,9 @@ class Reorders implements SinkAccumulator<Verdict> {
   private judged = 0;
   private replayed = 0;
 
-  constructor(private readonly ctx: SinkContext) {}
+  constructor(private readonly ctx: SinkContext) {
+    this.seenStream.reserve(ctx.log.versionCount);
+  }
 
   add(r: SinkRecord, m: RecordMatch): void {
     if (r.version === null || r.op === 't') return;

@@ -36,6 +36,16 @@ export class Column<T extends TypedArray> {
     if (n > this.length) this.length = n;
   }
 
+  /** Drops the unused room (after the last push). */
+  trim(): void {
+    if (this.data.length > this.length) this.data = this.data.slice(0, Math.max(1, this.length)) as T;
+  }
+
+  /** Room for `n` entries without growing (the length stays). */
+  reserve(n: number): void {
+    if (n > this.data.length) this.grow(n, true);
+  }
+
   /** The live entries as a view (no copy); invalid after the next push that grows the column. */
   view(): T {
     return this.data.subarray(0, this.length) as T;
@@ -45,8 +55,8 @@ export class Column<T extends TypedArray> {
     return this.data.byteLength;
   }
 
-  private grow(min: number): void {
-    const next = new this.kind(Math.max(min, Math.ceil(this.data.length * 1.5), 1024));
+  private grow(min: number, exact = false): void {
+    const next = new this.kind(exact ? min : Math.max(min, Math.ceil(this.data.length * 1.5), 1024));
     next.set(this.data);
     this.data = next;
   }

@@ -220,6 +220,11 @@ export class SourceLog {
     };
   }
 
+  /** Frees the columns' unused room once nothing more will be appended (a later append still works). */
+  trim(): void {
+    for (const c of [this.keyTable, this.vKey, this.vSlot, this.vTxn, this.vAfterFp, this.vBeforeFp, this.vAfterShape, this.vBeforeShape, this.vImages, this.vPoison, this.tId, this.tWriter, this.tOutcome, this.tResolution, this.tInvokedAt, this.tCompletedAt, this.tFirst, this.tCount, this.ackTimes]) c.trim();
+  }
+
   /** Bytes the log keeps in memory (columns, key dictionary estimate, image store). */
   get memoryBytes(): number {
     const columns = [this.keyTable, this.vKey, this.vSlot, this.vTxn, this.vAfterFp, this.vBeforeFp, this.vAfterShape, this.vBeforeShape, this.vImages, this.vPoison, this.tId, this.tWriter, this.tOutcome, this.tResolution, this.tInvokedAt, this.tCompletedAt, this.tFirst, this.tCount, this.ackTimes];

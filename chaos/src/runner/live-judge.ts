@@ -34,8 +34,17 @@ export class LiveJudge {
   private readonly feeds: Feed[] = [];
   private settled = false;
   private seconds = 0;
+  private complete = false;
+
   /** Set once the workload has stopped: nothing will be appended to the history any more. */
-  historyComplete = false;
+  get historyComplete(): boolean {
+    return this.complete;
+  }
+
+  set historyComplete(value: boolean) {
+    if (value && !this.complete) this.log.trim();
+    this.complete = value;
+  }
 
   constructor(
     readonly log: SourceLog,
