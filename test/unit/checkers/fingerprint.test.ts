@@ -94,3 +94,20 @@ describe('SourceLog', () => {
     expect(log.ackTimes.length).toBe(2);
   });
 });
+
+describe('plainDecimal', () => {
+  it('is numericText for every plain decimal, and declines anything else', async () => {
+    const { plainDecimal } = await import('../../../chaos/src/history/fingerprint.js');
+    const { numericText } = await import('../../../chaos/src/checkers/index.js');
+    const decimal = fc.tuple(fc.boolean(), fc.stringMatching(/^\d{1,12}$/), fc.option(fc.stringMatching(/^\d{0,6}$/), { nil: undefined })).map(([neg, int, frac]) => `${neg ? '-' : ''}${int}${frac === undefined ? '' : `.${frac}`}`);
+    fc.assert(
+      fc.property(decimal, (d) => {
+        const p = plainDecimal(d);
+        if (p !== null) expect(p).toBe(numericText(d));
+      }),
+      { numRuns: RUNS * 10 },
+    );
+    for (const odd of ['1e3', '+5', ' 5', '.5', '5.', '1.2.3', '-', '12a']) expect(plainDecimal(odd)).toBeNull();
+    expect(['0', '-0.00', '007', '12.50', '-12.5000', '100'].map(plainDecimal)).toEqual(['0', '0', '7', '12.5', '-12.5', '100']);
+  });
+});
