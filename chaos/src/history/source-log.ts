@@ -5,9 +5,10 @@
  * "Scale". `toHistory()` gives back the plain `SourceHistory` for small histories and tests.
  */
 import { float64, int32, uint16, uint32, uint8 } from './columns.js';
-import { expectedFingerprint, NOT_JUDGED, shapeOf, shapeSignature, type Shape } from './fingerprint.js';
+import { expectedFingerprint, NOT_JUDGED, type Shape } from './fingerprint.js';
 import { MemoryImageStore, type ImageStore } from './image-store.js';
-import type { Outcome, RowImage, RowVersion, SchemaChange, SourceHistory, SourceTxn } from './types.js';
+import { ShapeRegistry } from './shapes.js';
+import type { Outcome, RowVersion, SchemaChange, SourceHistory, SourceTxn } from './types.js';
 
 const OUTCOMES: readonly Outcome[] = ['ok', 'info', 'fail'];
 const RESOLUTIONS = [undefined, 'committed', 'rolled-back'] as const;
@@ -65,11 +66,7 @@ export class SourceLog {
   readonly tCount = uint32();
   private readonly tErrors = new Map<number, string>();
 
-  private readonly shapes: Shape[] = [];
-  private readonly shapeIds = new Map<string, number>();
-  private readonly lastShape = new Map<string, number>();
-  /** Per table, the columns some expected image holds a JSON document in. */
-  private readonly docColumns = new Map<string, Set<string>>();
+  private readonly shapes = new ShapeRegistry();
   /** Acknowledged versions' commit instants in arrival order: the sampler's lag estimate. */
   readonly ackTimes = float64();
 
@@ -112,14 +109,14 @@ export class SourceLog {
 
   private appendVersion(v: RowVersion, t: number): void {
     const after = v.op === 'd' ? null : v.after;
-    const afterShape = after ? this.shapeIdOf(v.table, 0, after) : 0;
-    const beforeShape = v.before ? this.shapeIdOf(v.table, 1, v.before) : 0;
+    const afterShape = after ? this.shapes.idOf(v.table, 0, after) : 0;
+    const beforeShape = v.before ? this.shapes.idOf(v.table, 1, v.before) : 0;
     this.vKey.push(this.keyId(v.table, v.key));
     this.vSlot.push(v.version * 4 + OP_CODE[v.op]!);
     this.vTxn.push(t);
-    this.vAfterFp.push(expectedFingerprint(after, this.shapes[afterShape]!));
+    this.vAfterFp.push(expectedFingerprint(after, this.shapes.get(afterShape)));
     // An update or delete whose source names no before image: the before image is not judged.
-    this.vBeforeFp.push(v.before === null && v.op !== 'c' ? NOT_JUDGED : expectedFingerprint(v.before, this.shapes[beforeShape]!));
+    this.vBeforeFp.push(v.before === null && v.op !== 'c' ? NOT_JUDGED : expectedFingerprint(v.before, this.shapes.get(beforeShape)));
     this.vAfterShape.push(afterShape);
     this.vBeforeShape.push(beforeShape);
     this.vImages.push(this.images.put({ before: v.before, after: v.after }));
@@ -153,7 +150,12 @@ export class SourceLog {
   }
 
   shape(id: number): Shape {
-    return this.shapes[id]!;
+    return this.shapes.get(id);
+  }
+
+  /** Columns of `table` that hold JSON documents (so a sink's JSON text there is parsed). */
+  jsonColumns(table: string): ReadonlySet<string> {
+    return this.shapes.jsonColumns(table);
   }
 
   // What checkers take a transaction's outcome to be: a resolved info counts as ok or fail.
@@ -251,35 +253,6 @@ export class SourceLog {
     return k;
   }
 
-  /** The image's shape id; the last shape per table and side is tried first (it nearly always fits). */
-  private shapeIdOf(table: string, side: 0 | 1, image: RowImage): number {
-    const cacheKey = `${side}${table}`;
-    const last = this.lastShape.get(cacheKey);
-    if (last !== undefined && fits(image, this.shapes[last]!)) return last;
-    const id = this.shapeId(shapeOf(image));
-    this.lastShape.set(cacheKey, id);
-    const shape = this.shapes[id]!;
-    let docs = this.docColumns.get(table);
-    if (!docs) this.docColumns.set(table, (docs = new Set()));
-    shape.columns.forEach((c, i) => shape.json[i] && docs.add(c));
-    return id;
-  }
-
-  /** Columns of `table` that hold JSON documents (so a sink's JSON text there is parsed). */
-  jsonColumns(table: string): ReadonlySet<string> {
-    return this.docColumns.get(table) ?? new Set();
-  }
-
-  private shapeId(shape: Shape): number {
-    const sig = shapeSignature(shape);
-    let id = this.shapeIds.get(sig);
-    if (id === undefined) {
-      id = this.shapes.push(shape) - 1;
-      this.shapeIds.set(sig, id);
-    }
-    return id;
-  }
-
   /** The compact form of a plain history (cached: several checkers judge the same history). */
   static of(history: SourceHistory | SourceLog): SourceLog {
     if (history instanceof SourceLog) return history;
@@ -295,15 +268,3 @@ export class SourceLog {
 }
 
 const cache = new WeakMap<SourceHistory, SourceLog>();
-
-/** Whether `image` has exactly the shape's columns, in order, documents where it has them. */
-function fits(image: RowImage, shape: Shape): boolean {
-  let i = 0;
-  for (const c in image) {
-    if (shape.columns[i] !== c) return false;
-    const v = image[c];
-    if ((typeof v === 'object' && v !== null) !== shape.json[i]) return false;
-    i++;
-  }
-  return i === shape.columns.length;
-}
