@@ -101,7 +101,8 @@ async function consume(kafka: Kafka, admin: Admin, topics: string[], options: Ka
   }
 }
 
-function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+/** Kafka record headers as strings, names in lower case (the last value of a repeated header). */
+export function headerStrings(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     const one = Array.isArray(value) ? value[value.length - 1] : value;

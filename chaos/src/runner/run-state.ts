@@ -1,5 +1,6 @@
 import type { EngineProcess } from '../engine/engine-process.js';
-import type { FaultEvent, FileImageStore, SourceLog, Verdict } from '../history/index.js';
+import type { FaultEvent, FileImageStore, SourceLog } from '../history/index.js';
+import type { InterimCheckReport } from '../report/index.js';
 import type { NemesisContext, NemesisScheduler } from '../nemesis/index.js';
 import type { TableDef } from '../workload/index.js';
 import { adminSql } from './admin-sql.js';
@@ -24,15 +25,7 @@ export interface LoadHandle {
 }
 
 /** A periodic check of a run in progress (soak): what was found wrong so far. */
-export interface InterimCheck {
-  /** Seconds since the run started. */
-  readonly t: number;
-  readonly records: number;
-  /** Verdicts that were not valid at that moment. */
-  readonly verdicts: readonly Verdict[];
-  /** Per sink: acknowledged versions older than the grace period not delivered yet (a warning). */
-  readonly behind: Readonly<Record<string, number>>;
-}
+export type InterimCheck = InterimCheckReport;
 
 /** One run in progress: what every phase and driver shares, and what teardown must release. */
 export interface RunState {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage } from 'kafkajs';
 import type { SinkRecord } from '../../history/index.js';
 import { decodeRecord } from '../decode/record.js';
+import { headerStrings } from '../kafka.js';
 import type { SinkTail, TailOptions } from './tail.js';
 
 export interface KafkaTailOptions extends TailOptions {
@@ -138,13 +139,4 @@ export class KafkaTail implements SinkTail {
     if (!part) this.parts.set(stream, (part = { queue: [], position: low, target: low, lastOffset: -1, group: 0 }));
     return part;
   }
-}
-
-function headerStrings(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const one = Array.isArray(value) ? value[value.length - 1] : value;
-    if (one !== undefined) out[name.toLowerCase()] = one.toString();
-  }
-  return out;
 }
