@@ -95,7 +95,8 @@ export class EngineApi {
 
   /** GET /pipelines/{name}/journal/dlq: entries oldest first (at most `limit`, 1000 at most). */
   dlq(name: string, limit = 1000): Promise<DlqEntryInfo[]> {
-    return this.json('GET', `/pipelines/${encodeURIComponent(name)}/journal/dlq?limit=${limit}`);
+    // Entries carry whole row images: a full listing can be tens of MB.
+    return this.json('GET', `/pipelines/${encodeURIComponent(name)}/journal/dlq?limit=${limit}`, undefined, 60_000);
   }
 
   /** POST .../journal/dlq/ack: removes every entry up to and including `upToSeq`. */
@@ -111,8 +112,8 @@ export class EngineApi {
     return this.json('GET', `/pipelines/${encodeURIComponent(name)}/checkpoints`);
   }
 
-  private async json<T>(method: string, path: string, payload?: unknown): Promise<T> {
-    const res = await this.raw(method, path, payload);
+  private async json<T>(method: string, path: string, payload?: unknown, timeoutMs?: number): Promise<T> {
+    const res = await this.raw(method, path, payload, timeoutMs);
     const parsed = await body(res);
     if (!res.ok) throw new EngineApiError(res.status, parsed, `${method} ${path}`);
     return parsed as T;

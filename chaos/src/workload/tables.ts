@@ -140,7 +140,7 @@ export const BACKLOG: TableDef = {
 };
 
 /**
- * Rows some sinks must refuse (dlq-poison): `kind` good, big (a 100 kB payload: over the sinks'
+ * Rows some sinks must refuse (dlq-poison): `kind` good, big (a 24 kB payload: over the sinks'
  * size limits) or noroute (`route` empty: a routing template using it resolves empty).
  */
 export const POISON: TableDef = {

@@ -22,14 +22,14 @@ export function rowImage(table: TableDef, writer: number, slot: number, version:
 }
 
 /** Size limit the dlq scenarios give their sinks; a big row's payload is far over it. */
-export const POISON_LIMIT_BYTES = 65_536;
+export const POISON_LIMIT_BYTES = 16_384;
 
-/** 80% good rows, 10% big (a 100 kB payload), 10% unroutable (an empty route). */
+/** 80% good rows, 10% big (a 24 kB payload, over the 16 kB limits), 10% unroutable (an empty route). */
 function poisonRow(row: RowImage, slot: number, rng: Rng): void {
   const draw = rng.next();
   row.kind = draw < 0.8 ? 'good' : draw < 0.9 ? 'big' : 'noroute';
   row.route = row.kind === 'noroute' ? '' : `r${slot}`;
-  row.payload = row.kind === 'big' ? hex(rng, 100_000) : `small ${hex(rng, 16)}`;
+  row.payload = row.kind === 'big' ? hex(rng, 24_000) : `small ${hex(rng, 16)}`;
 }
 
 /**
