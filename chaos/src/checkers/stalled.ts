@@ -1,4 +1,4 @@
-import type { Verdict } from '../history/index.js';
+import { POISON_SINKS, type Verdict } from '../history/index.js';
 import type { CheckerDef, RunContext, SinkSummary } from './checker.js';
 import { Examples, MAX_EXAMPLES } from './examples.js';
 import { checkerOf } from './judge.js';
@@ -51,12 +51,17 @@ function judge(ctx: RunContext, sink: SinkSummary): Verdict {
   };
 }
 
-/** The newest acknowledged version of every key the sink receives (one slot per key). */
+/**
+ * The newest acknowledged version of every key the sink receives (one slot per key); a version
+ * the sink must refuse (poison) is the DLQ's to hold, not the sink's (`lost` and `dlq` judge it).
+ */
 function finalVersions(ctx: RunContext, sink: SinkSummary): number[] {
   const { log } = ctx;
   const newest = new Int32Array(log.keyCount).fill(-1);
+  const bit = (POISON_SINKS as readonly string[]).indexOf(sink.meta.sink);
   for (let v = 0; v < log.versionCount; v++) {
     if (!log.acknowledged(log.vTxn.get(v)) || !inTables(log, sink.tables, v)) continue;
+    if (bit >= 0 && (log.vPoison.get(v) & (1 << bit)) !== 0) continue;
     const k = log.vKey.get(v);
     const prior = newest[k]!;
     if (prior < 0 || rank(log.vSlot.get(v)) > rank(log.vSlot.get(prior))) newest[k] = v;

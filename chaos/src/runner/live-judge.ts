@@ -1,5 +1,5 @@
 import { Judge, type CheckerDef, type FinalSource, type RunFacts } from '../checkers/index.js';
-import { BitSet, OP_CODE, type FaultEvent, type SinkRecord, type SourceLog, type Verdict } from '../history/index.js';
+import { BitSet, OP_CODE, POISON_SINKS, type FaultEvent, type SinkRecord, type SourceLog, type Verdict } from '../history/index.js';
 import type { CheckCost } from '../report/index.js';
 import { LatencyHistogram, type LatencySummary } from './latency.js';
 import type { SinkFeed, SinkIo } from './sinks/index.js';
@@ -89,10 +89,12 @@ export class LiveJudge {
     if (!feed) return false;
     const { log } = this;
     const { delivered, tables } = feed.pass;
-    // What the sink refused counts when the DLQ journal holds it for that sink (the lost rule).
-    const dead = this.feeds.find((f) => f.meta.kind === 'dlq')?.pass.summary().dlqBySink?.get(sink);
+    // A version the sink must refuse is the DLQ's to hold (a bounded DLQ may have dropped it):
+    // `lost` and `dlq` judge those; catching up means holding every other one.
+    const bit = (POISON_SINKS as readonly string[]).indexOf(sink);
     for (let v = 0; v < log.versionCount; v++) {
-      if (!delivered.has(v) && !dead?.has(v) && log.acknowledged(log.vTxn.get(v)) && tables.has(log.keyTable.get(log.vKey.get(v)))) return false;
+      if (delivered.has(v) || (bit >= 0 && (log.vPoison.get(v) & (1 << bit)) !== 0)) continue;
+      if (log.acknowledged(log.vTxn.get(v)) && tables.has(log.keyTable.get(log.vKey.get(v)))) return false;
     }
     return true;
   }
