@@ -69,12 +69,15 @@ export class LiveJudge {
     }
   }
 
-  /** Reads what every sink received since the last poll and judges it; false when a read stopped early. */
-  async poll(): Promise<boolean> {
+  /**
+   * Reads what every sink received since the last poll and judges it; false when a read stopped
+   * early. `final`: the last read, which also reads the tails that read only then (the DLQ).
+   */
+  async poll(final = false): Promise<boolean> {
     const started = Date.now();
     this.judge.pin();
     try {
-      const complete = await Promise.all(this.feeds.map((f) => f.tail.read((r) => this.offer(f, r), (position, error) => f.pass.undecodable(position, error))));
+      const complete = await Promise.all(this.feeds.filter((f) => final || !f.tail.finalOnly).map((f) => f.tail.read((r) => this.offer(f, r), (position, error) => f.pass.undecodable(position, error))));
       for (const f of this.feeds) this.release(f);
       return complete.every(Boolean);
     } finally {

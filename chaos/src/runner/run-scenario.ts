@@ -77,7 +77,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     const engineState = await engineFacts(engine);
     const checkedAt = Date.now();
     // The rest of what every sink holds (the tails read incrementally; this is the final read).
-    await abortable(judge.poll(), signal);
+    await abortable(judge.poll(true), signal);
     if (run.scenario.checkers.includes('dlq')) s.measurements.dlq_entries = await engine.api.dlqCount(ns.pipeline).catch(() => 0);
     for (const io of sinks) if (io.kind === 'http') s.measurements.http_refused = io.feeds(driven.history.primaryKeys).reduce((n, f) => n + ((f.tail as { refused?: number }).refused ?? 0), 0);
     const finalSource = run.scenario.checkers.includes('state') ? await readFinalSource({ source: run.source, connection: s.prepared.adminConnection, database: ns.database }, s.load!.tables(), driven.history) : undefined;

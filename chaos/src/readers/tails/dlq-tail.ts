@@ -22,12 +22,20 @@ export interface DlqTailOptions extends TailOptions {
  * saying so rather than judging part of it).
  */
 export class DlqTail implements SinkTail {
+  /**
+   * A listing carries whole row images (tens of MB for a large DLQ): without acknowledging, it
+   * is read once, at the final read, not on every catch-up round (the engine serialises it each time).
+   */
+  readonly finalOnly: boolean;
+
   private lastSeq = 0;
   private readonly seqs = new Map<string, number>();
   /** Entries this tail acknowledged. */
   acked = 0;
 
-  constructor(private readonly o: DlqTailOptions) {}
+  constructor(private readonly o: DlqTailOptions) {
+    this.finalOnly = !o.ack;
+  }
 
   async read(visit: (r: SinkRecord) => void, undecodable: (position: string, error: string) => void): Promise<boolean> {
     const total = await this.o.count();

@@ -12,6 +12,8 @@ export interface SinkTail {
    */
   read(visit: (r: SinkRecord) => void, undecodable: (position: string, error: string) => void): Promise<boolean>;
   close(): Promise<void>;
+  /** Read only at the final read (an expensive listing), not on every round. */
+  readonly finalOnly?: boolean;
 }
 
 /** Options every tail takes. */
