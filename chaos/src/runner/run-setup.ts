@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mysqlOptions, pgOptions, redisOptions, kafkaBrokers, natsServers, type ServiceName } from '../infra/index.js';
 import type { ConnectionOptions } from '../workload/sql/session.js';
 import { prepareSchema, WORKLOAD_TABLES } from '../workload/index.js';
-import { renderPipeline, type RenderedPipeline } from './pipeline-render.js';
+import { renderPipeline, type RenderEndpoints, type RenderedPipeline } from './pipeline-render.js';
 import type { RunNamespace } from './namespace.js';
 import type { ChaosSession } from './session.js';
 import { sinkLayout, type SinkLayout } from './sink-layout.js';
@@ -21,6 +21,8 @@ export interface PreparedRun {
   readonly workloadProxy?: string;
   /** The workload tables the sinks receive, when the scenario narrows them. */
   readonly tables?: readonly string[];
+  /** What the pipeline was rendered with (the playground's config lab renders edits the same way). */
+  readonly endpoints: RenderEndpoints;
 }
 
 /**
@@ -43,6 +45,14 @@ export async function prepareRun(session: ChaosSession, run: PlannedRun, ns: Run
   const layout = sinkLayout(run.scenario, ns, [...(tables ?? WORKLOAD_TABLES.map((t) => t.name)), WARMUP_TABLE.name]);
   const cdc = family === 'mysql' ? mysqlOptions(topology.get(family).info(), 'proxy', 'cdc') : pgOptions(topology.get(family).info(), 'proxy', 'cdc');
   const scheme = family === 'mysql' ? 'mysql' : 'postgres';
+  const endpoints: RenderEndpoints = {
+    // The engine always goes through the proxy named after the family, whichever server is primary.
+    sourceDsn: `${scheme}://${encodeURIComponent(cdc.user)}:${encodeURIComponent(cdc.password)}@${cdc.host}:${cdc.port}/${cdc.database}`,
+    ...(layout.kafka ? { kafkaBrokers: kafkaBrokers(topology.get('kafka').info()).join(',') } : {}),
+    ...(layout.redis ? { redisUri: `redis://${hostPort(redisOptions(topology.get('redis').info()))}` } : {}),
+    ...(layout.nats ? { natsUrl: `nats://${natsServers(topology.get('nats').info())}` } : {}),
+    ...(layout.http && session.httpBase ? { httpBase: session.httpBase } : {}),
+  };
   const pipeline = renderPipeline({
     templateText: readFileSync(run.pipelinePath, 'utf8'),
     file: run.pipelinePath,
@@ -51,18 +61,11 @@ export async function prepareRun(session: ChaosSession, run: PlannedRun, ns: Run
     ns,
     layout,
     ...(tables ? { tables, extraTables: [WARMUP_TABLE.name] } : {}),
-    endpoints: {
-      // The engine always goes through the proxy named after the family, whichever server is primary.
-      sourceDsn: `${scheme}://${encodeURIComponent(cdc.user)}:${encodeURIComponent(cdc.password)}@${cdc.host}:${cdc.port}/${cdc.database}`,
-      ...(layout.kafka ? { kafkaBrokers: kafkaBrokers(topology.get('kafka').info()).join(',') } : {}),
-      ...(layout.redis ? { redisUri: `redis://${hostPort(redisOptions(topology.get('redis').info()))}` } : {}),
-      ...(layout.nats ? { natsUrl: `nats://${natsServers(topology.get('nats').info())}` } : {}),
-      ...(layout.http && session.httpBase ? { httpBase: session.httpBase } : {}),
-    },
+    endpoints,
   });
   const sinks = createSinkIos(session, layout, pipeline.sinkIds);
   for (const s of sinks) await s.prepare();
-  return { layout, pipeline, sinks, writeConnection, adminConnection, ...(wp ? { workloadProxy: wp.name } : {}), ...(tables ? { tables } : {}) };
+  return { layout, pipeline, sinks, writeConnection, adminConnection, endpoints, ...(wp ? { workloadProxy: wp.name } : {}), ...(tables ? { tables } : {}) };
 }
 
 const hostPort = (e: { host: string; port: number }) => `${e.host}:${e.port}`;
