@@ -134,8 +134,11 @@ export async function playgroundCommand(argv: string[]): Promise<number> {
   });
   void playground.start();
   await stopped;
+  playground.hub.close();
   await server.close().catch(() => undefined);
   await playground.close();
   console.log('playground stopped.');
-  return 0;
+  // Servers still coming up when the signal came are not ours to wait for: leaving now kills them
+  // (the process registry's exit hook, and their parent-death signal).
+  process.exit(0);
 }

@@ -345,7 +345,10 @@ export class Playground {
     this.o.log(line);
   }
 
-  /** Stops everything this process started (the servers too, unless attached). Idempotent. */
+  /**
+   * Stops everything this process started (the servers too, unless attached). Idempotent. While
+   * still starting, it stops what is up; the caller's exit takes the rest (parent-death signal).
+   */
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.abort.abort(new Error('the playground is shutting down'));

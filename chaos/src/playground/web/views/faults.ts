@@ -24,6 +24,7 @@ export function faultsView(store: Store): HTMLElement {
   const active = h('ul', { id: 'active-faults', class: 'faults' });
   const timeline = h('tbody', { id: 'fault-timeline' });
   let specs: readonly FaultSpec[] = [];
+  let presetsFor: string | null = null;
 
   const inject = async (body: { fault: string; target: string; params: Record<string, unknown> }, path = '/api/faults') => {
     if (DESTRUCTIVE.includes(body.fault) && !confirmed(`${body.fault} on ${body.target} changes the servers for good (or for a while). Inject it?`)) return;
@@ -67,6 +68,8 @@ export function faultsView(store: Store): HTMLElement {
       showParams();
     }
     const source = s.live?.source;
+    if (presetsFor === (source ?? '')) return;
+    presetsFor = source ?? '';
     fill(presets, ...s.catalog.presets.filter((p) => !p.sources || !source || p.sources.includes(source)).map((p) =>
       h('button', { type: 'button', 'data-preset': p.id, onclick: () => void inject({ fault: p.fault, target: p.target, params: { ...p.params } }, `/api/faults/preset/${p.id}`) }, p.label)));
   });

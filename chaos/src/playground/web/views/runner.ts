@@ -83,6 +83,7 @@ export function runnerView(store: Store): HTMLElement {
     }
     const head = current.querySelector('#run-head') as HTMLElement;
     head.setAttribute('data-status', run.status);
+    head.setAttribute('data-kind', run.kind);
     fill(head, h('p', {}, h('span', { class: `badge ${run.status}`, id: 'run-status' }, run.status), ` ${run.title} · phase ${run.phase}`, run.activeFaults.length ? h('span', { class: 'bad' }, ` · faults: ${run.activeFaults.join(', ')}`) : null, run.reportUrl ? h('a', { href: run.reportUrl, target: '_blank', id: 'run-report' }, ' report.html') : null),
       h('p', { class: 'mono muted' }, run.cli));
     const stick = logEl.scrollTop + logEl.clientHeight >= logEl.scrollHeight - 20;

@@ -25,7 +25,7 @@ function buttons(kind: 'services' | 'engines', name: string, enabled: boolean) {
 function proxyCell(s: ServiceView) {
   if (!s.proxy) return '';
   const toxics = s.proxy.toxics.map((t) => `${t.type}/${t.stream}`).join(', ');
-  return h('span', { class: s.proxy.enabled ? '' : 'bad' }, s.proxy.enabled ? 'proxy up' : 'proxy DOWN', toxics ? ` · ${toxics}` : '');
+  return h('span', { class: s.proxy.enabled ? '' : 'bad', 'data-proxy': s.proxy.enabled ? 'up' : 'down' }, s.proxy.enabled ? 'proxy up' : 'proxy DOWN', toxics ? ` · ${toxics}` : '');
 }
 
 function serviceRow(s: ServiceView) {
