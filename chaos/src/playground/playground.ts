@@ -179,9 +179,18 @@ export class Playground {
       if (this.engine) engines.push(await engineView('live', 'playground engine', this.engine));
       if (this.runEngine) engines.push(await engineView('run', 'scenario run engine', this.runEngine));
       this.hub.set('engines', engines);
+      this.hub.set('links', await this.answeringLinks());
     } finally {
       this.probing = false;
     }
+  }
+
+  /** Grafana and Prometheus links, shown only while they answer. */
+  private async answeringLinks(): Promise<PlaygroundState['links']> {
+    const up = async (url: string | undefined) => (url ? fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status < 500, () => false) : false);
+    const { grafana, prometheus } = this.o.links;
+    const [g, p] = await Promise.all([up(grafana), up(prometheus)]);
+    return { ...(g && grafana ? { grafana } : {}), ...(p && prometheus ? { prometheus } : {}) };
   }
 
   // ---- services --------------------------------------------------------------------------------

@@ -96,6 +96,7 @@ describe('the playground in Chromium', () => {
     await page.locator('tr[data-service="kafka"] [data-proxy="down"]').waitFor({ timeout: 10_000 });
     await expect.poll(() => latest(page, 'lag', 'kafka'), { timeout: 30_000, interval: 250 }).toBeGreaterThan(4);
     expect(Number(await page.locator('[data-chart="lag"]').getAttribute('data-windows'))).toBeGreaterThanOrEqual(1);
+    await page.locator('#live').scrollIntoViewIfNeeded();
     await shot('fault-active');
 
     await page.click('#heal-all');

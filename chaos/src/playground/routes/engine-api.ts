@@ -48,7 +48,8 @@ export const engineApiRoutes: FastifyPluginAsync<{ playground: Playground }> = a
       const text = await res.text();
       const type = res.headers.get('content-type') ?? 'text/plain';
       void reply.status(res.status).header('x-engine-status', String(res.status));
-      if (type.includes('json') && text !== '') return reply.type('application/json').send(JSON.stringify(redact(JSON.parse(text))));
+      // The OpenAPI document holds schemas, not values: redacting would mask property names like "password".
+      if (type.includes('json') && text !== '' && path !== '/openapi.json') return reply.type('application/json').send(JSON.stringify(redact(JSON.parse(text))));
       return reply.type(type).send(text);
     },
   });

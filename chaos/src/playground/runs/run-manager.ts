@@ -96,7 +96,8 @@ export class RunManager {
       { ...base, pipelinePath: paths.a, label: 'A' },
       { ...base, pipelinePath: paths.b, label: 'B' },
     ];
-    return this.launch('ab', request, plan, `A/B on ${scenario} (${source}, seed ${seed})`, id);
+    const cli = `${cliCommand(request)}, once with each pipeline template: ${paths.a}, ${paths.b}`;
+    return this.launch('ab', request, plan, `A/B on ${scenario} (${source}, seed ${seed})`, id, cli);
   }
 
   stop(): boolean {
@@ -106,13 +107,13 @@ export class RunManager {
     return true;
   }
 
-  private async launch(kind: RunView['kind'], request: RunRequest, plan: PlannedRun[], what: string, id = HistoryStore.newId()): Promise<RunView> {
+  private async launch(kind: RunView['kind'], request: RunRequest, plan: PlannedRun[], what: string, id = HistoryStore.newId(), cli = cliCommand(request)): Promise<RunView> {
     if (this.abort) throw new RunBusyError();
     const abort = new AbortController();
     this.abort = abort;
     const { hub, store } = this.o;
     const startedAt = Date.now();
-    const view: RunView = { id, kind, request, cli: cliCommand(request), status: 'running', startedAt, title: what, phase: 'preparing', activeFaults: [], log: [], samples: [], results: [] };
+    const view: RunView = { id, kind, request, cli, status: 'running', startedAt, title: what, phase: 'preparing', activeFaults: [], log: [], samples: [], results: [] };
     hub.set('run', view);
     store.save(entryOf(view));
     hub.runLog(`plan: ${what}`);

@@ -29,14 +29,15 @@ function resultView(r: RunResult, i: number): HTMLElement {
 
 function abTable(run: RunView): HTMLElement | null {
   if (!run.ab) return null;
-  const rows: [string, keyof NonNullable<RunView['ab']>['a'], boolean][] = [['events/s', 'eventsPerSec', true], ['p99 batch latency (ms)', 'p99BatchMs', false], ['peak RSS (MB)', 'peakRssMb', false], ['events drained', 'events', true]];
+  // null: a figure that is neither better nor worse when it grows.
+  const rows: [string, keyof NonNullable<RunView['ab']>['a'], boolean | null][] = [['events/s', 'eventsPerSec', true], ['p99 batch latency (ms)', 'p99BatchMs', false], ['peak RSS (MB)', 'peakRssMb', false], ['events drained', 'events', null]];
   const f = (v: number | null) => (v === null ? '–' : v.toFixed(v >= 100 ? 0 : 1));
   return h('table', { class: 'ab', id: 'ab-result' }, h('thead', {}, h('tr', {}, ...['', 'A', 'B', 'B vs A'].map((t) => h('th', {}, t)))),
     h('tbody', {}, ...rows.map(([label, key, higherIsBetter]) => {
       const a = run.ab!.a[key];
       const b = run.ab!.b[key];
       const diff = a !== null && b !== null && a !== 0 ? (b / a - 1) * 100 : null;
-      const better = diff === null || Math.abs(diff) < 1 ? '' : (diff > 0) === higherIsBetter ? 'good' : 'bad';
+      const better = diff === null || higherIsBetter === null || Math.abs(diff) < 1 ? '' : (diff > 0) === higherIsBetter ? 'good' : 'bad';
       return h('tr', { 'data-figure': key }, h('td', {}, label), h('td', { 'data-config': 'a' }, f(a)), h('td', { 'data-config': 'b' }, f(b)), h('td', { class: better }, diff === null ? '–' : `${diff >= 0 ? '+' : ''}${diff.toFixed(1)} %`));
     })));
 }
