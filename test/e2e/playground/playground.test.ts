@@ -43,7 +43,7 @@ describe('the playground in Chromium', () => {
     root = mkdtempSync(join(tmpdir(), 'tidemark-playground-e2e-'));
     scenarios = scenariosDir(root);
     dataDir = join(root, 'data');
-    pg = await startPlayground(['--host', '0.0.0.0', '--data-dir', dataDir, '--scenarios', scenarios]);
+    pg = await startPlayground(['--host', '0.0.0.0', '--data-dir', dataDir, '--scenarios', scenarios, '--ab-scenario', 'playground-backlog']);
     sse = collectStream(`${pg.base}/api/events?token=${pg.token}`, stream.signal);
     browser = await chromium.launchPersistentContext(join(root, 'profile'), {
       executablePath: CHROMIUM,
