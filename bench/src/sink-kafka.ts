@@ -66,7 +66,7 @@ async function runOnce(topology: Topology, total: number, client: (typeof CLIENT
 }
 
 /** Creates the benchmark topic with a few partitions (auto-creation would give it one). */
-async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
+export async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
   const admin = new kafkajs.Kafka({ brokers: [brokers], logLevel: kafkajs.logLevel.NOTHING }).admin();
   await admin.connect();
   try {

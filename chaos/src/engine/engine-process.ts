@@ -17,6 +17,8 @@ export interface EngineProcessOptions {
    */
   readonly mutation?: string | null;
   readonly logLevel?: string;
+  /** Extra node flags before the engine script, e.g. `--cpu-prof` for a benchmark's profile. */
+  readonly nodeArgs?: readonly string[];
 }
 
 // Both chaos/src/engine and chaos/dist/engine sit three levels below the repository root.
@@ -69,6 +71,7 @@ export class EngineProcess {
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.running) return;
     const args = [
+      ...(this.o.nodeArgs ?? []),
       ...(this.o.mutation ? ['--import', MUTATIONS] : []),
       ENGINE_BIN,
       'run',
