@@ -1,7 +1,7 @@
 import type { EnvelopeSpec } from '../config/sinks.js';
 import { TidemarkError } from '../errors/index.js';
 import type { ChangeEvent } from './change-event.js';
-import { createEnvelope } from './envelopes.js';
+import { createEnvelope, createJsonEnvelope } from './envelopes.js';
 
 /** Turns an enveloped event into bytes. JSON today; Avro plugs in here later. */
 export interface Encoder {
@@ -15,13 +15,25 @@ export const jsonEncoder: Encoder = {
     try {
       return Buffer.from(JSON.stringify(value));
     } catch (e) {
-      throw new TidemarkError('TIDEMARK_ERR_SINK_SERIALIZATION', `event ${event.id} (${event.source.db}.${event.source.table}) cannot be encoded as JSON: ${(e as Error).message}`, {
-        cause: e,
-        context: { event: event.id, table: `${event.source.db}.${event.source.table}` },
-      });
+      throw serializationError(event, e);
     }
   },
 };
+
+function encodeJsonText(text: (event: ChangeEvent) => string, event: ChangeEvent): Buffer {
+  try {
+    return Buffer.from(text(event));
+  } catch (e) {
+    throw serializationError(event, e);
+  }
+}
+
+function serializationError(event: ChangeEvent, e: unknown): TidemarkError {
+  return new TidemarkError('TIDEMARK_ERR_SINK_SERIALIZATION', `event ${event.id} (${event.source.db}.${event.source.table}) cannot be encoded as JSON: ${(e as Error).message}`, {
+    cause: e,
+    context: { event: event.id, table: `${event.source.db}.${event.source.table}` },
+  });
+}
 
 const ENCODERS: Record<'json', Encoder> = { json: jsonEncoder };
 
@@ -32,6 +44,9 @@ export interface EventSerializer {
 }
 
 export function createSerializer(envelope: EnvelopeSpec, encoding: 'json'): EventSerializer {
+  // JSON with the native or debezium envelope: rendered as text directly, the same bytes, less work per event.
+  const text = encoding === 'json' ? createJsonEnvelope(envelope) : null;
+  if (text) return { contentType: jsonEncoder.contentType, serialize: (event) => encodeJsonText(text, event) };
   const wrap = createEnvelope(envelope);
   const encoder = ENCODERS[encoding];
   return { contentType: encoder.contentType, serialize: (event) => encoder.encode(wrap(event), event) };
