@@ -26,7 +26,7 @@ const BENCHES: Record<string, { run: Bench; about: string }> = {
   'sink-kafka': { run: benchSinkKafka, about: '1M events of ~500 bytes -> coordinator -> Kafka sink (native broker), both clients, at-least-once and exactly-once' },
   'vs-debezium': {
     run: (args, signal) => benchVsDebezium(args, signal),
-    about: 'the same 1M-row backlog (MariaDB and Postgres) through Debezium on Kafka Connect and through Tidemark (ALO + EOS), with Kafka\'s producer-perf-test as the ceiling; [--rows N] [--source mysql|postgres|both] [--partitions P] [--systems debezium,alo,eos,ceiling] [--client-conf JSON] [--cpu-prof DIR]',
+    about: 'the same 1M-row backlog (MariaDB and Postgres) through Debezium on Kafka Connect and through Tidemark (ALO + EOS), with Kafka\'s producer-perf-test as the ceiling; [--rows N] [--source mysql|postgres|both] [--partitions P] [--systems debezium,alo,eos,ceiling; also alo-compact,eos-compact,alo-none,eos-none] [--client-conf JSON] [--sink-conf JSON] [--node-args=FLAGS] [--batch JSON] [--cpu-prof DIR]',
   },
 };
 
@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { events: { type: 'string' }, rows: { type: 'string' }, source: { type: 'string' }, partitions: { type: 'string' }, systems: { type: 'string' }, 'client-conf': { type: 'string' }, 'cpu-prof': { type: 'string' } },
+    options: { events: { type: 'string' }, rows: { type: 'string' }, source: { type: 'string' }, partitions: { type: 'string' }, systems: { type: 'string' }, 'client-conf': { type: 'string' }, 'cpu-prof': { type: 'string' }, 'sink-conf': { type: 'string' }, 'node-args': { type: 'string' }, batch: { type: 'string' } },
   });
   const names = positionals.length > 0 ? positionals : [];
   if (names.length === 0 || names.some((n) => !BENCHES[n])) {

@@ -16,13 +16,14 @@ export interface Backlog {
   /** The topic Debezium writes: `<topic.prefix>.<db or schema>.<table>`. */
   debeziumTopic(prefix: string): string;
   /** Tidemark's source spec for one pipeline (each gets its own slot on Postgres). */
-  tidemarkSource(pipeline: 'alo' | 'eos'): { type: SourceKind; config: { id: string } & Record<string, unknown> };
+  tidemarkSource(variant: string): { type: SourceKind; config: { id: string } & Record<string, unknown> };
   /** MySQL: the checkpoint just before the backlog; Postgres: undefined (the slot is the position). */
   readonly resumeFrom?: Position;
 }
 
 const TABLE = 'bench_multi_row';
-const SLOTS = { debezium: 'dbz_slot', alo: 'tidemark_alo', eos: 'tidemark_eos' } as const;
+const DEBEZIUM_SLOT = 'dbz_slot';
+const tidemarkSlot = (variant: string) => `tidemark_${variant.replace(/[^a-z0-9]/g, '_')}`;
 
 /**
  * Writes `rows` rows in 1,000-row transactions before any system starts, with the loaders of the
@@ -30,8 +31,8 @@ const SLOTS = { debezium: 'dbz_slot', alo: 'tidemark_alo', eos: 'tidemark_eos' }
  * of the binlog" (Debezium with snapshot.mode=never) starts at this table's CREATE. Postgres: the
  * publication and one slot per system exist before the load, so each decodes the whole backlog.
  */
-export async function writeBacklog(source: SourceKind, topology: Topology, rows: number): Promise<Backlog> {
-  return source === 'mysql' ? mysqlBacklog(topology, rows) : postgresBacklog(topology, rows);
+export async function writeBacklog(source: SourceKind, topology: Topology, rows: number, tidemarkVariants: readonly string[]): Promise<Backlog> {
+  return source === 'mysql' ? mysqlBacklog(topology, rows) : postgresBacklog(topology, rows, tidemarkVariants);
 }
 
 async function mysqlBacklog(topology: Topology, rows: number): Promise<Backlog> {
@@ -75,9 +76,9 @@ async function mysqlBacklog(topology: Topology, rows: number): Promise<Backlog> 
   }
 }
 
-async function postgresBacklog(topology: Topology, rows: number): Promise<Backlog> {
+async function postgresBacklog(topology: Topology, rows: number, tidemarkVariants: readonly string[]): Promise<Backlog> {
   const o = pgOptions(topology.get('postgres').info(), 'direct');
-  const loadSeconds = await loadBacklog(o, rows, Object.values(SLOTS));
+  const loadSeconds = await loadBacklog(o, rows, [DEBEZIUM_SLOT, ...tidemarkVariants.map(tidemarkSlot)]);
   const dsn = `postgres://${o.user}${o.password ? `:${o.password}` : ''}@${o.host}:${o.port}/${o.database}`;
   return {
     source: 'postgres',
@@ -90,16 +91,16 @@ async function postgresBacklog(topology: Topology, rows: number): Promise<Backlo
       'database.password': o.password ?? '',
       'database.dbname': o.database,
       'plugin.name': 'pgoutput',
-      'slot.name': SLOTS.debezium,
+      'slot.name': DEBEZIUM_SLOT,
       'publication.name': 'bench_pub',
       'publication.autocreate.mode': 'disabled',
       'table.include.list': 'public.bench_orders',
       'snapshot.mode': 'no_data',
     },
     debeziumTopic: (prefix) => `${prefix}.public.bench_orders`,
-    tidemarkSource: (pipeline) => ({
+    tidemarkSource: (variant) => ({
       type: 'postgres',
-      config: { id: 'bench', dsn, slot: SLOTS[pipeline], publication: 'bench_pub', tables: ['public.bench_orders'], create_slot: false, create_publication: false },
+      config: { id: 'bench', dsn, slot: tidemarkSlot(variant), publication: 'bench_pub', tables: ['public.bench_orders'], create_slot: false, create_publication: false },
     }),
   };
 }

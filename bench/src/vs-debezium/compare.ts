@@ -14,18 +14,39 @@ export interface CompareOptions {
   readonly progress: (line: string) => void;
   /** librdkafka properties for Tidemark's sink and, translated, for the ceiling (empty: the sink's defaults). */
   readonly clientConf: Readonly<Record<string, string>>;
-  /** Which rows to run: debezium, alo, eos, ceiling. */
+  /** Which rows to run: debezium, the TIDEMARK_VARIANTS keys, ceiling. */
   readonly systems: ReadonlySet<string>;
+  /** Batch settings for Tidemark's pipeline, merged over TIDEMARK_BATCH. */
+  readonly batch: Readonly<Record<string, unknown>>;
+  /** Extra Kafka sink fields for Tidemark (e.g. metadata_headers), merged over the bench's. */
+  readonly sinkConf: Readonly<Record<string, unknown>>;
+  /** Node flags for the engine process (e.g. --max-semi-space-size=64), as users would set in NODE_OPTIONS. */
+  readonly nodeArgs: readonly string[];
   /** Where the engine writes a V8 CPU profile of each Tidemark run (`node --cpu-prof`), if anywhere. */
   readonly cpuProfileDir?: string;
 }
+
+/**
+ * Tidemark's rows. `alo` and `eos` run the sink's defaults; the others change only how much
+ * metadata each record carries (`metadata_headers`, docs/sinks/kafka.md): Debezium's records
+ * carry none, so `-none` records are the same shape as Debezium's.
+ */
+export const TIDEMARK_VARIANTS = {
+  alo: { exactlyOnce: false, sink: {}, label: 'Tidemark at-least-once' },
+  eos: { exactlyOnce: true, sink: {}, label: 'Tidemark exactly-once' },
+  'alo-compact': { exactlyOnce: false, sink: { metadata_headers: 'compact' }, label: 'Tidemark at-least-once, compact headers' },
+  'eos-compact': { exactlyOnce: true, sink: { metadata_headers: 'compact' }, label: 'Tidemark exactly-once, compact headers' },
+  'alo-none': { exactlyOnce: false, sink: { metadata_headers: 'none' }, label: 'Tidemark at-least-once, no headers' },
+  'eos-none': { exactlyOnce: true, sink: { metadata_headers: 'none' }, label: 'Tidemark exactly-once, no headers' },
+} as const;
+
+export type TidemarkVariant = keyof typeof TIDEMARK_VARIANTS;
 
 export interface SourceComparison {
   readonly source: SourceKind;
   readonly backlog: Pick<Backlog, 'rows' | 'loadSeconds'>;
   readonly debezium?: Measured;
-  readonly alo?: Measured;
-  readonly eos?: Measured;
+  readonly tidemark: ReadonlyArray<{ readonly variant: TidemarkVariant; readonly measured: Measured }>;
   readonly ceiling?: Measured;
 }
 
@@ -44,15 +65,17 @@ export async function compareSource(source: SourceKind, install: DebeziumInstall
     const brokers = address(topology.get('kafka').info(), 'direct');
     const brokerPid = topology.get('kafka').pid;
     log(`writing ${o.rows.toLocaleString('en-US')} rows in 1,000-row transactions`);
-    const backlog = await writeBacklog(source, topology, o.rows);
+    const variants = (Object.keys(TIDEMARK_VARIANTS) as TidemarkVariant[]).filter((v) => o.systems.has(v));
+    const backlog = await writeBacklog(source, topology, o.rows, variants);
     log(`backlog written in ${backlog.loadSeconds.toFixed(1)} s`);
     const common = { brokers, brokerPid, partitions: o.partitions, rows: o.rows, signal: o.signal, progress: log };
-    const result: { -readonly [K in keyof SourceComparison]: SourceComparison[K] } = { source, backlog: { rows: backlog.rows, loadSeconds: backlog.loadSeconds } };
+    const tidemark: Array<{ variant: TidemarkVariant; measured: Measured }> = [];
+    const result: { -readonly [K in keyof SourceComparison]: SourceComparison[K] } = { source, backlog: { rows: backlog.rows, loadSeconds: backlog.loadSeconds }, tidemark };
     if (o.systems.has('debezium')) result.debezium = await runDebezium(install, backlog, common);
-    for (const mode of ['alo', 'eos'] as const) if (o.systems.has(mode)) result[mode] = await runTidemark(topology, backlog, mode, o, common);
-    const payloads = (result.alo ?? result.eos)?.contents.sampleValues;
+    for (const variant of variants) tidemark.push({ variant, measured: await runTidemark(topology, backlog, variant, o, common) });
+    const payloads = tidemark[0]?.measured.contents.sampleValues;
     if (o.systems.has('ceiling')) {
-      if (!payloads) throw new Error('the ceiling replays Tidemark\'s record values: run alo or eos too');
+      if (!payloads) throw new Error('the ceiling replays Tidemark\'s record values: run a Tidemark row (alo, eos, ...) too');
       result.ceiling = await measure({
         ...common,
         name: 'kafka-producer-perf-test',
@@ -98,25 +121,26 @@ async function runDebezium(install: DebeziumInstall, backlog: Backlog, common: C
   });
 }
 
-async function runTidemark(topology: Topology, backlog: Backlog, mode: 'alo' | 'eos', o: Pick<CompareOptions, 'clientConf' | 'cpuProfileDir'>, common: Common): Promise<Measured> {
-  const topic = `tidemark-${mode}`;
+async function runTidemark(topology: Topology, backlog: Backlog, variant: TidemarkVariant, o: Pick<CompareOptions, 'clientConf' | 'sinkConf' | 'cpuProfileDir' | 'nodeArgs' | 'batch'>, common: Common): Promise<Measured> {
+  const { exactlyOnce, sink, label } = TIDEMARK_VARIANTS[variant];
+  const topic = `tidemark-${variant}`;
   const document = {
     apiVersion: 'tidemark/v1',
     kind: 'Pipeline',
-    metadata: { name: `vs-debezium-${mode}`, tenant: 'bench' },
+    metadata: { name: `vs-debezium-${variant}`, tenant: 'bench' },
     spec: {
-      source: backlog.tidemarkSource(mode),
-      sinks: [{ type: 'kafka', config: { id: 'kafka', brokers: address(topology.get('kafka').info(), 'direct'), topic, envelope: { type: 'debezium' }, exactly_once: mode === 'eos', client_conf: o.clientConf } }],
-      batch: TIDEMARK_BATCH,
+      source: backlog.tidemarkSource(variant),
+      sinks: [{ type: 'kafka', config: { id: 'kafka', brokers: address(topology.get('kafka').info(), 'direct'), topic, envelope: { type: 'debezium' }, exactly_once: exactlyOnce, client_conf: o.clientConf, ...sink, ...o.sinkConf } }],
+      batch: { ...TIDEMARK_BATCH, ...o.batch },
     },
   };
   return measure({
     ...common,
-    name: `Tidemark ${mode === 'alo' ? 'at-least-once' : 'exactly-once'}`,
+    name: label,
     topic,
     checkRows: true,
     launch: async (dir) => {
-      const run = await startTidemark({ dir, document, sinkId: 'kafka', ...(backlog.resumeFrom ? { resumeFrom: backlog.resumeFrom } : {}), ...(o.cpuProfileDir ? { cpuProfileDir: o.cpuProfileDir } : {}) });
+      const run = await startTidemark({ dir, document, sinkId: 'kafka', ...(backlog.resumeFrom ? { resumeFrom: backlog.resumeFrom } : {}), ...(o.cpuProfileDir ? { cpuProfileDir: o.cpuProfileDir } : {}), nodeArgs: o.nodeArgs });
       return { pid: () => run.engine.pid, deathNotice: () => run.deathNotice(), stop: () => run.stop() };
     },
   });

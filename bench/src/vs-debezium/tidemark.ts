@@ -20,9 +20,10 @@ export interface TidemarkRun {
  * into the engine's checkpoint store first: the checkpoint a previous run would have left just
  * before the backlog (MySQL; a Postgres pipeline starts from its slot instead).
  */
-export async function startTidemark(o: { dir: string; document: { metadata: { name: string }; spec: { source: { config: { id: string } } } }; sinkId: string; resumeFrom?: Position; cpuProfileDir?: string }): Promise<TidemarkRun> {
+export async function startTidemark(o: { dir: string; document: { metadata: { name: string }; spec: { source: { config: { id: string } } } }; sinkId: string; resumeFrom?: Position; cpuProfileDir?: string; nodeArgs?: readonly string[] }): Promise<TidemarkRun> {
   const dataDir = join(o.dir, 'data');
-  const nodeArgs = o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`, `--cpu-prof-name=${o.document.metadata.name}-${Date.now()}.cpuprofile`] : [];
+  const profile = o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`, `--cpu-prof-name=${o.document.metadata.name}-${Date.now()}.cpuprofile`] : [];
+  const nodeArgs = [...(o.nodeArgs ?? []), ...profile];
   const engine = new EngineProcess({ dataDir, apiPort: await allocatePort(), metricsPort: await allocatePort(), logFile: join(o.dir, 'engine.log'), logLevel: 'info', nodeArgs });
   if (o.resumeFrom) {
     const backend = openCheckpointBackend('sqlite', dataDir);
