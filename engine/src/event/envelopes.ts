@@ -98,15 +98,19 @@ function jsonNumber(n: number): string {
   return Number.isFinite(n) ? String(n) : 'null';
 }
 
+/** `,"<field>":` for each public position field, built once. */
+const POSITION_PREFIXES = PUBLIC_POSITION_FIELDS.map((f) => [f, `,${JSON.stringify(f)}:`] as const);
+
 function positionJson(e: ChangeEvent): string {
   const pos = e.source.position as Record<string, unknown>;
   let out = '';
-  for (const f of PUBLIC_POSITION_FIELDS) {
+  for (const [f, prefix] of POSITION_PREFIXES) {
     const v = pos[f];
     if (v === undefined) continue;
-    const text = JSON.stringify(v) as string | undefined;
+    // Numbers are most position fields (pos, server_id, xid): no JSON.stringify call for them.
+    const text = typeof v === 'number' ? jsonNumber(v) : (JSON.stringify(v) as string | undefined);
     // JSON.stringify leaves out object members whose value cannot be serialised (functions, symbols).
-    if (text !== undefined) out += `,"${f}":${text}`;
+    if (text !== undefined) out += prefix + text;
   }
   return out;
 }
