@@ -44,7 +44,7 @@ export interface EventSerializer {
 }
 
 export function createSerializer(envelope: EnvelopeSpec, encoding: 'json'): EventSerializer {
-  // JSON with the native or debezium envelope: rendered as text directly, the same bytes, less work per event.
+  // JSON with the debezium envelope: rendered as text directly, the same bytes, less work per event.
   const text = encoding === 'json' ? createJsonEnvelope(envelope) : null;
   if (text) return { contentType: jsonEncoder.contentType, serialize: (event) => encodeJsonText(text, event) };
   const wrap = createEnvelope(envelope);
