@@ -7,8 +7,9 @@ import { NOOP_METRICS, type PipelineMetrics } from '../metrics/hooks.js';
 import type { Processor } from '../processors/processor.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Source, SourceContext } from '../sources/source.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../util/backoff.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../util/backoff.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { Retrier } from '../util/retry/index.js';
 import { Batcher, type SealedEvents } from './batcher.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import { CommitPolicy } from './commit-policy.js';
@@ -380,17 +381,26 @@ export class Coordinator {
   }
 
   private async openWithRetry(sink: Sink): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      if (isTerminal(this.stateValue) || this.stateValue === 'stopping') return;
+    const retrier = new Retrier({
+      what: `sink ${sink.id} open`,
+      classify: (e) => asError(e, 'TIDEMARK_ERR_SINK_UNAVAILABLE').withContext({ pipeline: this.o.pipeline, sink: sink.id }),
+      policy: this.o.backoff,
+      clock: this.o.clock,
+      random: this.o.random,
+      logger: this.o.logger,
+      fields: { sink: sink.id },
+    });
+    const stopping = () => isTerminal(this.stateValue) || this.stateValue === 'stopping';
+    for (;;) {
+      if (stopping()) return;
       try {
         await sink.open();
+        retrier.succeeded();
         return;
       } catch (e) {
-        const error = asError(e, 'TIDEMARK_ERR_SINK_UNAVAILABLE').withContext({ pipeline: this.o.pipeline, sink: sink.id });
-        if (error.kind !== 'retryable') throw error;
-        const delay = backoffDelay(attempt, this.o.backoff, this.o.random);
-        this.o.logger.warn({ sink: sink.id, attempt: attempt + 1, retryInMs: delay, err: error }, 'sink not reachable at start, retrying');
-        await this.o.clock.sleep(delay);
+        const step = retrier.failed(e);
+        if (step.action === 'give-up') throw step.error;
+        await retrier.wait(step);
       }
     }
   }

@@ -3,8 +3,9 @@ import { errorKind, errorMessage, isTidemarkError, TidemarkError } from '../erro
 import type { Logger } from '../logging/logger.js';
 import type { SinkMetrics } from '../metrics/hooks.js';
 import type { Sink } from '../sinks/sink.js';
-import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
+import type { BackoffPolicy } from '../util/backoff.js';
 import type { Clock } from '../util/clock.js';
+import { Retrier } from '../util/retry/index.js';
 import type { DeadLetterQueue } from './dead-letter.js';
 
 /** A sealed batch and who has acknowledged it; shared by all lanes. */
@@ -46,10 +47,22 @@ export class SinkLane {
   private running: Promise<void> | null = null;
   private busy = false;
   private drainWaiters: Array<() => void> = [];
+  private readonly retrier: Retrier;
+  /** Batch id of the delivery in progress, for the classified error's context. */
+  private batchId = '';
 
   constructor(private readonly o: LaneOptions) {
     this.sinkId = o.sink.id;
     this.skipThrough = o.checkpoint;
+    this.retrier = new Retrier({
+      what: `sink ${o.sink.id} delivery`,
+      classify: (e) => this.classify(e),
+      policy: o.backoff,
+      clock: o.clock,
+      random: o.random,
+      logger: o.logger,
+      fields: { sink: o.sink.id },
+    });
   }
 
   get backlog(): number {
@@ -112,9 +125,9 @@ export class SinkLane {
 
   /** Returns false when the lane gave up or was stopped. */
   private async deliver(entry: BatchEntry): Promise<boolean> {
-    const { sink, logger, metrics } = this.o;
-    const batchId = `${this.o.pipeline}#${entry.batch.seq}`;
-    for (let attempt = 0; ; attempt++) {
+    const { sink, metrics } = this.o;
+    this.batchId = `${this.o.pipeline}#${entry.batch.seq}`;
+    for (;;) {
       if (this.stopped) return false;
       const batch = this.unsent(entry.batch);
       if (batch.events.length === 0) return true;
@@ -130,30 +143,29 @@ export class SinkLane {
           await this.o.dlq.write(sink.id, entry.batch.seq, report.poisoned);
         }
         metrics.delivered(batch.events.length - report.poisoned.length, batch.bytes, (performance.now() - started) / 1000);
-        if (attempt > 0) logger.info({ sink: sink.id, batch: batchId, attempts: attempt + 1 }, 'sink recovered');
+        this.retrier.succeeded();
         this.skipThrough = null;
         return true;
       } catch (e) {
         if (this.stopped) return false;
-        const kind = errorKind(e);
-        metrics.failed(kind);
-        const error = isTidemarkError(e)
-          ? e.withContext({ pipeline: this.o.pipeline, sink: sink.id, batch: batchId })
-          : new TidemarkError('TIDEMARK_ERR_SINK_UNAVAILABLE', errorMessage(e), { cause: e, kind, context: { pipeline: this.o.pipeline, sink: sink.id, batch: batchId } });
-        if (kind !== 'retryable') {
-          logger.error({ sink: sink.id, batch: batchId, err: error }, 'sink failed, not retrying');
-          this.o.onGiveUp(error);
+        metrics.failed(errorKind(e));
+        const step = this.retrier.failed(e);
+        if (step.action === 'give-up') {
+          this.o.onGiveUp(step.error);
           return false;
         }
-        // A sink may know better than our backoff (HTTP Retry-After): never retry sooner than it asks.
-        const delay = Math.max(backoffDelay(attempt, this.o.backoff, this.o.random), retryAfterMs(error));
-        logger.warn({ sink: sink.id, batch: batchId, attempt: attempt + 1, retryInMs: delay, err: error }, 'sink delivery failed, retrying');
-        await this.o.clock.sleep(delay, this.abort.signal);
+        await this.retrier.wait(step, this.abort.signal);
         // A failed attempt may still have landed (a lost acknowledgement). A sink that keeps its
         // own checkpoint can tell us exactly what it holds, so the retry sends only the rest.
         if (sink.ownsCheckpoint && !this.stopped) await this.refreshCheckpoint();
       }
     }
+  }
+
+  /** Anything a sink throws, with this lane's pipeline, sink and batch attached. */
+  private classify(e: unknown): TidemarkError {
+    const context = { pipeline: this.o.pipeline, sink: this.o.sink.id, batch: this.batchId };
+    return isTidemarkError(e) ? e.withContext(context) : new TidemarkError('TIDEMARK_ERR_SINK_UNAVAILABLE', errorMessage(e), { cause: e, kind: errorKind(e), context });
   }
 
   private async refreshCheckpoint(): Promise<void> {
@@ -177,10 +189,4 @@ export class SinkLane {
     for (const e of rest) bytes += e.size;
     return { seq: batch.seq, events: rest, bytes, position: batch.position };
   }
-}
-
-/** `context.retryAfterMs` of a retryable error, or 0. */
-function retryAfterMs(error: TidemarkError): number {
-  const v = error.context.retryAfterMs;
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
 }

@@ -1,7 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaSinkConfig } from '../../config/sinks.js';
 import type { Batch, ChangeEvent, Position } from '../../event/index.js';
 import { TidemarkError } from '../../errors/index.js';
+import { systemClock } from '../../util/clock.js';
+import { Retrier } from '../../util/retry/index.js';
 import { CLEAN_DELIVERY, type DeliveryReport, type Sink, type SinkContext } from '../sink.js';
 import type { KafkaClientAdapter, OutgoingMessage, ProducerAdapter } from './adapter.js';
 import { CHECKPOINT_TOPIC_CONFIG, CHECKPOINT_TOPIC_PARTITIONS, checkpointKey, encodeCheckpoint, samePosition } from './checkpoint-record.js';
@@ -11,6 +12,9 @@ import { resolveProducerSettings, type ProducerSettings } from './client-conf.js
 import { createClientAdapter } from './load-client.js';
 import { MessageBuilder, topicProblem } from './messages.js';
 import { partitionForKey } from './murmur2.js';
+
+/** A new checkpoint topic may take a few seconds to get a leader: short, capped steps. */
+const CHECKPOINT_READ_BACKOFF = { baseMs: 100, capMs: 2_000 };
 
 /**
  * Kafka sink. At-least-once: the idempotent producer, acks=all, each batch acknowledged whole.
@@ -35,6 +39,7 @@ export class KafkaSink implements Sink {
   private unresolved = false;
   /** Since the last failure or checkpoint read, batches may overlap what Kafka holds. */
   private recovering = true;
+  private readonly checkpointReads: Retrier;
 
   constructor(private readonly config: KafkaSinkConfig, private readonly ctx: SinkContext, client?: KafkaClientAdapter) {
     this.id = config.id;
@@ -48,6 +53,13 @@ export class KafkaSink implements Sink {
     this.client = client ?? createClientAdapter(config, this.settings, ctx.logger);
     this.builder = new MessageBuilder(config, { pipeline: ctx.pipeline, tenant: ctx.tenant, maxMessageBytes: this.settings.maxMessageBytes });
     this.key = checkpointKey(ctx.pipeline, config.id);
+    this.checkpointReads = new Retrier({
+      what: `kafka sink ${config.id} checkpoint read`,
+      classify: (e) => this.classify(e, 'read checkpoint'),
+      policy: CHECKPOINT_READ_BACKOFF,
+      logger: ctx.logger,
+      fields: { sink: config.id },
+    });
   }
 
   get clientName(): string {
@@ -72,23 +84,19 @@ export class KafkaSink implements Sink {
    */
   async readCheckpoint(): Promise<Position | null> {
     if (!this.config.exactly_once) return null;
-    const deadline = Date.now() + this.settings.sendTimeoutMs + Number(this.settings.properties['transaction.timeout.ms'] ?? 60_000);
-    for (let attempt = 0; ; attempt++) {
-      try {
+    const deadline = systemClock.now() + this.settings.sendTimeoutMs + Number(this.settings.properties['transaction.timeout.ms'] ?? 60_000);
+    this.held = await this.checkpointReads.run(
+      async () => {
         // A (re)initialised producer has fenced older instances and ended their open transaction,
         // and ours has none open, so the read below cannot wait on our own transactions.
         await this.connectedProducer();
-        this.held = await readLatestCheckpoint(this.client, this.config.checkpoint_topic, this.key, Math.max(1_000, deadline - Date.now()));
-        this.unresolved = false;
-        this.recovering = true;
-        return this.held;
-      } catch (e) {
-        const error = this.classify(e, 'read checkpoint');
-        if (error.kind !== 'retryable' || Date.now() >= deadline) throw error;
-        this.ctx.logger.debug({ sink: this.id, attempt, err: error }, 'kafka checkpoint read failed, retrying');
-        await sleep(Math.min(2_000, 100 * 2 ** attempt));
-      }
-    }
+        return readLatestCheckpoint(this.client, this.config.checkpoint_topic, this.key, Math.max(1_000, deadline - systemClock.now()));
+      },
+      { deadline },
+    );
+    this.unresolved = false;
+    this.recovering = true;
+    return this.held;
   }
 
   async deliver(batch: Batch): Promise<DeliveryReport> {

@@ -1,8 +1,9 @@
 import type { PostgresSourceConfig } from '../../config/index.js';
 import type { ChangeEvent, Position } from '../../event/index.js';
 import { TidemarkError } from '../../errors/index.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../util/backoff.js';
-import { systemClock } from '../../util/clock.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../util/backoff.js';
+import { systemClock, type Clock } from '../../util/clock.js';
+import { Retrier } from '../../util/retry/index.js';
 import type { Source, SourceContext } from '../source.js';
 import { loadCapturedTables, loadTableByOid, loadTypes, type TableInfo } from './catalog.js';
 import { ChangeAssembler } from './change-assembler.js';
@@ -34,6 +35,8 @@ export interface PostgresSourceOptions {
    */
   readonly ackMode?: AckMode;
   readonly backoff?: BackoffPolicy;
+  readonly clock?: Clock;
+  readonly random?: () => number;
 }
 
 type RunDecision = { readonly decision: SnapshotDecision; readonly exporter: Exporter | null };
@@ -50,6 +53,8 @@ export class PostgresSource implements Source {
   private readonly appName: string;
   private readonly ackMode: AckMode;
   private readonly backoff: BackoffPolicy;
+  private readonly clock: Clock;
+  private readonly random: () => number;
   private ctx!: SourceContext;
   private sql!: SqlConnection;
   private identityStore!: IdentityStore;
@@ -79,6 +84,8 @@ export class PostgresSource implements Source {
     this.appName = `tidemark:${config.id}`.slice(0, 63);
     this.ackMode = options.ackMode ?? 'checkpoint';
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
   }
 
   async start(ctx: SourceContext): Promise<Position> {
@@ -89,7 +96,7 @@ export class PostgresSource implements Source {
     this.sql = new SqlConnection(this.dsn.settings, this.appName);
     ctx.logger.info({ dsn: this.dsn.display, slot: this.config.slot, publication: this.config.publication, resumeFrom: ctx.resumeFrom }, 'postgres source starting');
     try {
-      const plan = await this.retrying('connecting', () => this.prepare(ctx.resumeFrom));
+      const plan = await this.retrier('connecting').run(() => this.prepare(ctx.resumeFrom), { signal: this.abort.signal });
       this.counter = new EventCounter(ctx.metrics);
       this.running = this.run(plan).catch((e) => this.failed(e));
       return plan.startedAfter;
@@ -228,12 +235,7 @@ export class PostgresSource implements Source {
       tables: this.tables,
       store: this.snapshotStore,
       onRecord: (r) => this.applyRecord(r),
-      retry: async (attempt, e) => {
-        const error = classifyPgError(e, 'snapshot', { source: this.id });
-        if (error.kind !== 'retryable') throw error;
-        await systemClock.sleep(backoffDelay(attempt, this.backoff), this.abort.signal);
-        return !this.stopped;
-      },
+      retrier: this.retrier('snapshot', { slot: c.slot }),
       settings: this.dsn.settings,
       applicationName: this.appName,
       chunkSize: c.snapshot.chunk_size,
@@ -254,7 +256,8 @@ export class PostgresSource implements Source {
    */
   private async stream(): Promise<RunDecision | null> {
     const c = this.config;
-    for (let attempt = 0; !this.stopped; ) {
+    const reconnects = this.retrier('replication stream', { slot: c.slot });
+    while (!this.stopped) {
       let repl: ReplicationConnection | null = null;
       let session: StreamSession | null = null;
       try {
@@ -304,13 +307,12 @@ export class PostgresSource implements Source {
         this.session = null;
         await repl?.close();
         if (this.stopped) return null;
-        const error = classifyPgError(e, 'replication stream', { source: this.id, slot: c.slot });
-        if (error.kind !== 'retryable') throw error;
-        if (session?.receivedData) attempt = 0;
-        const delay = backoffDelay(attempt++, this.backoff);
+        // A session that streamed was healthy: the next failure starts from the shortest delay.
+        if (session?.receivedData) reconnects.succeeded();
+        const step = reconnects.failed(e);
+        if (step.action === 'give-up') throw step.error;
         this.ctx.metrics.reconnected();
-        this.ctx.logger.warn({ err: error, attempt, retryInMs: delay }, 'replication stream lost; reconnecting');
-        await systemClock.sleep(delay, this.abort.signal);
+        await reconnects.wait(step, this.abort.signal);
       }
     }
     return null;
@@ -381,19 +383,16 @@ export class PostgresSource implements Source {
     checkSchemaDrift({ tables: [...this.tables.values()], schemas: this.schemas, change, policy: this.config.on_schema_drift, sourceId: this.id, logger: this.ctx.logger });
   }
 
-  private async retrying<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (e) {
-        const error = classifyPgError(e, what, { source: this.id });
-        if (error.kind !== 'retryable' || this.stopped) throw error;
-        const delay = backoffDelay(attempt, this.backoff);
-        this.ctx.logger.warn({ err: error, attempt: attempt + 1, retryInMs: delay }, `postgres source: ${what} failed; retrying`);
-        await systemClock.sleep(delay, this.abort.signal);
-        if (this.stopped) throw error;
-      }
-    }
+  /** The source's one way of retrying `what`: classified by the SQLSTATE table, on its clock. */
+  private retrier(what: string, context: Record<string, string> = {}): Retrier {
+    return new Retrier({
+      what: `postgres source ${what}`,
+      classify: (e) => classifyPgError(e, what, { source: this.id, ...context }),
+      policy: this.backoff,
+      clock: this.clock,
+      random: this.random,
+      logger: this.ctx.logger,
+    });
   }
 
   private failed(e: unknown): void {
