@@ -95,11 +95,12 @@ describe('retry schedule', () => {
 
   it('gives up once the clock reached the deadline, and only then', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 200_000 }), (gaps, deadline) => {
+      fc.property(fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 200_000 }), fc.option(fc.nat(), { nil: undefined }), (gaps, anyDeadline, onAFailure) => {
+        // Half the cases put the deadline exactly on a failure's time: the boundary counts as reached.
+        const times = gaps.map((_, i) => gaps.slice(0, i + 1).reduce((a, b) => a + b, 0));
+        const deadline = onAFailure === undefined ? anyDeadline : times[onAFailure % times.length]!;
         const s = new RetrySchedule({ baseMs: 10, capMs: 100 });
-        let now = 0;
-        for (const gap of gaps) {
-          now += gap;
+        for (const now of times) {
           const step = s.next(now, { deadline });
           if (now >= deadline) {
             expect(step).toMatchObject({ retry: false, reason: 'deadline' });
