@@ -1,4 +1,4 @@
-import type { Batch, ChangeEvent, Position } from '../event/index.js';
+import { batchId, withEvents, type Batch, type Position } from '../event/index.js';
 import { errorKind, errorMessage, isTidemarkError, TidemarkError } from '../errors/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { SinkMetrics } from '../metrics/hooks.js';
@@ -7,15 +7,6 @@ import type { BackoffPolicy } from '../util/backoff.js';
 import type { Clock } from '../util/clock.js';
 import { Retrier } from '../util/retry/index.js';
 import type { DeadLetterQueue } from './dead-letter.js';
-
-/** A sealed batch and who has acknowledged it; shared by all lanes. */
-export interface BatchEntry {
-  readonly batch: Batch;
-  readonly acks: Set<string>;
-  committed: boolean;
-  /** performance.now() when sealed, for the deliver-stage latency. */
-  readonly sealedAt: number;
-}
 
 export interface LaneOptions {
   readonly pipeline: string;
@@ -29,7 +20,7 @@ export interface LaneOptions {
   readonly logger: Logger;
   readonly metrics: SinkMetrics;
   readonly dlq: DeadLetterQueue | null;
-  readonly onAck: (entry: BatchEntry) => void;
+  readonly onAck: (batch: Batch) => void;
   /** The sink cannot continue (non-retryable, fatal or poison without DLQ). */
   readonly onGiveUp: (error: TidemarkError) => void;
 }
@@ -40,7 +31,7 @@ export interface LaneOptions {
  */
 export class SinkLane {
   readonly sinkId: string;
-  private readonly queue: BatchEntry[] = [];
+  private readonly queue: Batch[] = [];
   private wake: (() => void) | null = null;
   private readonly abort = new AbortController();
   private skipThrough: Position | null;
@@ -77,9 +68,9 @@ export class SinkLane {
     this.running ??= this.loop();
   }
 
-  push(entry: BatchEntry): void {
+  push(batch: Batch): void {
     if (this.stopped) return;
-    this.queue.push(entry);
+    this.queue.push(batch);
     this.wake?.();
   }
 
@@ -98,8 +89,8 @@ export class SinkLane {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      const entry = this.queue.shift();
-      if (!entry) {
+      const batch = this.queue.shift();
+      if (!batch) {
         this.notifyDrained();
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = null;
@@ -107,9 +98,9 @@ export class SinkLane {
       }
       this.busy = true;
       try {
-        const ok = await this.deliver(entry);
+        const ok = await this.deliver(batch);
         if (!ok) return;
-        if (!this.stopped) this.o.onAck(entry);
+        if (!this.stopped) this.o.onAck(batch);
       } finally {
         this.busy = false;
       }
@@ -124,12 +115,12 @@ export class SinkLane {
   }
 
   /** Returns false when the lane gave up or was stopped. */
-  private async deliver(entry: BatchEntry): Promise<boolean> {
+  private async deliver(sealed: Batch): Promise<boolean> {
     const { sink, metrics } = this.o;
-    this.batchId = `${this.o.pipeline}#${entry.batch.seq}`;
+    this.batchId = batchId(this.o.pipeline, sealed);
     for (;;) {
       if (this.stopped) return false;
-      const batch = this.unsent(entry.batch);
+      const batch = this.unsent(sealed);
       if (batch.events.length === 0) return true;
       const started = performance.now();
       try {
@@ -140,7 +131,7 @@ export class SinkLane {
             const first = report.poisoned[0]!;
             throw new TidemarkError('TIDEMARK_ERR_PIPELINE_POISON_NO_DLQ', `sink ${sink.id} rejected event ${first.event.id} (${first.error.message}) and spec.journal is not enabled`, { kind: 'non-retryable', cause: first.error });
           }
-          await this.o.dlq.write(sink.id, entry.batch.seq, report.poisoned);
+          await this.o.dlq.write(sink.id, sealed.seq, report.poisoned);
         }
         metrics.delivered(batch.events.length - report.poisoned.length, batch.bytes, (performance.now() - started) / 1000);
         this.retrier.succeeded();
@@ -183,10 +174,6 @@ export class SinkLane {
     const events = batch.events;
     let i = 0;
     while (i < events.length && this.o.compare(events[i]!.source.position, through) <= 0) i++;
-    if (i === 0) return batch;
-    const rest: ChangeEvent[] = events.slice(i);
-    let bytes = 0;
-    for (const e of rest) bytes += e.size;
-    return { seq: batch.seq, events: rest, bytes, position: batch.position };
+    return i === 0 ? batch : withEvents(batch, events.slice(i));
   }
 }
