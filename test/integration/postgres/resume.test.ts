@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryCheckpointBackend, sinkCheckpointKey } from '../../../engine/src/checkpoints/index.js';
 import { MemorySink } from '../../../engine/src/testing/index.js';
+import { onReceiveFlush } from '../../../engine/src/testing/on-receive-flush.js';
 import { cleanup, runPipeline, slotRow, sourceConfig, startPostgres, uniqueName, waitFor, type PgFixture } from './harness.js';
 
 let pg: PgFixture;
@@ -128,7 +129,7 @@ async function heldBatch(ackMode: 'checkpoint' | 'on-receive'): Promise<{ before
     received.push(batch.events.length);
     return new Promise(() => {});
   };
-  const run = await runPipeline(config, { sink, options: { ackMode } });
+  const run = await runPipeline(config, { sink, options: ackMode === 'on-receive' ? { flushPolicy: onReceiveFlush } : {} });
   try {
     const before = (await slotRow(pg, config.slot))!.confirmed_flush_lsn;
     await pg.sql(`INSERT INTO ${t} VALUES (1)`);

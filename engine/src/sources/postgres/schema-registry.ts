@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KeyValueStore } from '../../checkpoints/checkpoint-store.js';
 import type { Logger } from '../../logging/logger.js';
-import type { TableInfo } from './catalog.js';
+import type { TableInfo } from './server/catalog.js';
 import type { RelationMessage, ReplicaIdentity } from './protocol/index.js';
 import { qualifiedText, type QualifiedName } from './table-patterns.js';
 import type { TypeCatalog } from './types/type-catalog.js';

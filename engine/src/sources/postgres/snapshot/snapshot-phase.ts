@@ -1,7 +1,7 @@
 import type { ChangeEvent } from '../../../event/index.js';
 import type { Logger } from '../../../logging/logger.js';
 import type { Retrier } from '../../../util/retry/index.js';
-import type { TableInfo } from '../catalog.js';
+import type { TableInfo } from '../server/catalog.js';
 import type { PgConnectionSettings } from '../dsn.js';
 import { formatLsn, type Lsn } from '../lsn.js';
 import type { PgPosition } from '../position.js';
