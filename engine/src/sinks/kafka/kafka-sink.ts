@@ -11,6 +11,7 @@ import { classifyKafkaError } from './classify.js';
 import { resolveProducerSettings, type ProducerSettings } from './client-conf.js';
 import { createClientAdapter } from './load-client.js';
 import { MessageBuilder, topicProblem } from './messages.js';
+import { TransactionStateMachine } from './transaction-state.js';
 import { partitionForKey } from './murmur2.js';
 
 /** A new checkpoint topic may take a few seconds to get a leader: short, capped steps. */
@@ -35,10 +36,8 @@ export class KafkaSink implements Sink {
   private checkpointPartition = -1;
   /** The checkpoint Kafka holds, as far as this instance knows (exactly-once only). */
   private held: Position | null = null;
-  /** A commit failed in a way that leaves its outcome unknown until the checkpoint is read back. */
-  private unresolved = false;
-  /** Since the last failure or checkpoint read, batches may overlap what Kafka holds. */
-  private recovering = true;
+  /** Where exactly-once delivery stands: see transaction-state.ts. */
+  private readonly tx = new TransactionStateMachine();
   private readonly checkpointReads: Retrier;
 
   constructor(private readonly config: KafkaSinkConfig, private readonly ctx: SinkContext, client?: KafkaClientAdapter) {
@@ -94,8 +93,7 @@ export class KafkaSink implements Sink {
       },
       { deadline },
     );
-    this.unresolved = false;
-    this.recovering = true;
+    this.tx.to('recovering');
     return this.held;
   }
 
@@ -122,7 +120,7 @@ export class KafkaSink implements Sink {
   }
 
   private async deliverInTransaction(batch: Batch): Promise<DeliveryReport> {
-    if (this.unresolved) await this.readCheckpoint();
+    if (this.tx.state === 'unresolved') await this.readCheckpoint();
     const events = this.notYetHeld(batch);
     if (events === null) return CLEAN_DELIVERY;
     const built = this.buildMessages(events);
@@ -132,25 +130,26 @@ export class KafkaSink implements Sink {
       headers: {},
       partition: this.checkpointPartition,
     };
-    let phase: 'begin' | 'send' | 'commit' = 'begin';
     let producer: ProducerAdapter | null = null;
     try {
+      this.tx.to('beginning');
       producer = await this.connectedProducer();
       await producer.beginTransaction();
-      phase = 'send';
+      this.tx.to('sending');
       await producer.send([...built.topics, { topic: this.config.checkpoint_topic, messages: [checkpoint] }]);
-      phase = 'commit';
+      this.tx.to('committing');
       await producer.commitTransaction();
+      this.tx.to('ready');
     } catch (e) {
-      const error = this.classify(e, `transaction (${phase})`);
-      this.recovering = true;
-      if (phase === 'commit') this.unresolved = true;
-      else if (phase === 'send' && producer && error.kind !== 'fatal') await this.abort(producer);
+      const error = this.classify(e, `transaction (${this.tx.phase})`);
+      if (this.tx.failed(error.kind === 'fatal') === 'aborting') {
+        await this.abort(producer!);
+        this.tx.to('recovering');
+      }
       this.discardProducer();
       throw error;
     }
     this.held = batch.position;
-    this.recovering = false;
     this.ctx.metrics.txnCommitted();
     return built.poisoned.length > 0 ? { poisoned: built.poisoned } : CLEAN_DELIVERY;
   }
@@ -163,7 +162,7 @@ export class KafkaSink implements Sink {
   private notYetHeld(batch: Batch): readonly ChangeEvent[] | null {
     const held = this.held;
     // Streaming on from our own last commit, the next batch starts after it: nothing to compare.
-    if (held === null || !this.recovering) return batch.events;
+    if (held === null || !this.tx.mayOverlap) return batch.events;
     if (samePosition(held, batch.position)) return null;
     for (let i = batch.events.length - 1; i >= 0; i--) {
       if (samePosition(batch.events[i]!.source.position, held)) return batch.events.slice(i + 1);
