@@ -26,11 +26,11 @@ export interface ProcessorStageOptions {
 export class ProcessorStage {
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly o: ProcessorStageOptions) {}
+  constructor(private readonly options: ProcessorStageOptions) {}
 
   submit(batch: Batch): void {
-    if (this.o.processors.length === 0) {
-      this.o.onOutput(batch);
+    if (this.options.processors.length === 0) {
+      this.options.onOutput(batch);
       return;
     }
     this.queue = this.queue.then(() => this.process(batch));
@@ -42,23 +42,23 @@ export class ProcessorStage {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.o.processors.map((p) => p.close?.()));
+    await Promise.allSettled(this.options.processors.map((p) => p.close?.()));
   }
 
   private async process(batch: Batch): Promise<void> {
-    if (this.o.halted()) return;
+    if (this.options.halted()) return;
     const started = performance.now();
     let events: readonly ChangeEvent[] = batch.events;
-    for (const processor of this.o.processors) {
+    for (const processor of this.options.processors) {
       try {
         events = await processor.process(events);
       } catch (e) {
-        this.o.onFailure(processorError(e, processor.id, this.o.pipeline, batch.seq), batch);
+        this.options.onFailure(processorError(e, processor.id, this.options.pipeline, batch.seq), batch);
         return;
       }
     }
-    this.o.metrics.stage('process', (performance.now() - started) / 1000);
-    this.o.onOutput(withEvents(batch, events));
+    this.options.metrics.stage('process', (performance.now() - started) / 1000);
+    this.options.onOutput(withEvents(batch, events));
   }
 }
 

@@ -42,17 +42,17 @@ export class SinkLane {
   /** Batch id of the delivery in progress, for the classified error's context. */
   private batchId = '';
 
-  constructor(private readonly o: LaneOptions) {
-    this.sinkId = o.sink.id;
-    this.skipThrough = o.checkpoint;
+  constructor(private readonly options: LaneOptions) {
+    this.sinkId = options.sink.id;
+    this.skipThrough = options.checkpoint;
     this.retrier = new Retrier({
-      what: `sink ${o.sink.id} delivery`,
+      what: `sink ${options.sink.id} delivery`,
       classify: (e) => this.classify(e),
-      policy: o.backoff,
-      clock: o.clock,
-      random: o.random,
-      logger: o.logger,
-      fields: { sink: o.sink.id },
+      policy: options.backoff,
+      clock: options.clock,
+      random: options.random,
+      logger: options.logger,
+      fields: { sink: options.sink.id },
     });
   }
 
@@ -100,7 +100,7 @@ export class SinkLane {
       try {
         const ok = await this.deliver(batch);
         if (!ok) return;
-        if (!this.stopped) this.o.onAck(batch);
+        if (!this.stopped) this.options.onAck(batch);
       } finally {
         this.busy = false;
       }
@@ -116,8 +116,8 @@ export class SinkLane {
 
   /** Returns false when the lane gave up or was stopped. */
   private async deliver(sealed: Batch): Promise<boolean> {
-    const { sink, metrics } = this.o;
-    this.batchId = batchId(this.o.pipeline, sealed);
+    const { sink, metrics } = this.options;
+    this.batchId = batchId(this.options.pipeline, sealed);
     for (;;) {
       if (this.stopped) return false;
       const batch = this.unsent(sealed);
@@ -127,11 +127,11 @@ export class SinkLane {
         const report = await sink.deliver(batch);
         if (this.stopped) return false;
         if (report.poisoned.length > 0) {
-          if (!this.o.dlq) {
+          if (!this.options.dlq) {
             const first = report.poisoned[0]!;
             throw new TidemarkError('TIDEMARK_ERR_PIPELINE_POISON_NO_DLQ', `sink ${sink.id} rejected event ${first.event.id} (${first.error.message}) and spec.journal is not enabled`, { kind: 'non-retryable', cause: first.error });
           }
-          await this.o.dlq.write(sink.id, sealed.seq, report.poisoned);
+          await this.options.dlq.write(sink.id, sealed.seq, report.poisoned);
         }
         metrics.delivered(batch.events.length - report.poisoned.length, batch.bytes, (performance.now() - started) / 1000);
         this.retrier.succeeded();
@@ -142,7 +142,7 @@ export class SinkLane {
         metrics.failed(errorKind(e));
         const step = this.retrier.failed(e);
         if (step.action === 'give-up') {
-          this.o.onGiveUp(step.error);
+          this.options.onGiveUp(step.error);
           return false;
         }
         await this.retrier.wait(step, this.abort.signal);
@@ -155,15 +155,15 @@ export class SinkLane {
 
   /** Anything a sink throws, with this lane's pipeline, sink and batch attached. */
   private classify(e: unknown): TidemarkError {
-    const context = { pipeline: this.o.pipeline, sink: this.o.sink.id, batch: this.batchId };
+    const context = { pipeline: this.options.pipeline, sink: this.options.sink.id, batch: this.batchId };
     return isTidemarkError(e) ? e.withContext(context) : new TidemarkError('TIDEMARK_ERR_SINK_UNAVAILABLE', errorMessage(e), { cause: e, kind: errorKind(e), context });
   }
 
   private async refreshCheckpoint(): Promise<void> {
     try {
-      this.skipThrough = await this.o.sink.readCheckpoint();
+      this.skipThrough = await this.options.sink.readCheckpoint();
     } catch (e) {
-      this.o.logger.warn({ sink: this.sinkId, err: e }, 'could not re-read sink checkpoint; will retry');
+      this.options.logger.warn({ sink: this.sinkId, err: e }, 'could not re-read sink checkpoint; will retry');
     }
   }
 
@@ -173,7 +173,7 @@ export class SinkLane {
     if (through === null) return batch;
     const events = batch.events;
     let i = 0;
-    while (i < events.length && this.o.compare(events[i]!.source.position, through) <= 0) i++;
+    while (i < events.length && this.options.compare(events[i]!.source.position, through) <= 0) i++;
     return i === 0 ? batch : withEvents(batch, events.slice(i));
   }
 }

@@ -43,21 +43,21 @@ export class SinkSupervisor {
   private readonly detached = new Set<string>();
   private readonly acked = new Map<string, number>();
 
-  constructor(private readonly o: SupervisorOptions) {}
+  constructor(private readonly options: SupervisorOptions) {}
 
   /** Starts a lane per sink; `checkpoints` is what each sink already holds. */
   start(checkpoints: ReadonlyMap<string, Position | null>): void {
-    for (const sink of this.o.sinks) {
+    for (const sink of this.options.sinks) {
       const lane = new SinkLane({
-        ...this.o.lanes,
-        pipeline: this.o.pipeline,
+        ...this.options.lanes,
+        pipeline: this.options.pipeline,
         sink,
         checkpoint: checkpoints.get(sink.id) ?? null,
-        logger: this.o.logger,
-        metrics: this.o.metrics.sink(sink.id),
+        logger: this.options.logger,
+        metrics: this.options.metrics.sink(sink.id),
         onAck: (batch) => {
           this.acked.set(sink.id, batch.seq);
-          this.o.onAck(sink.id, batch);
+          this.options.onAck(sink.id, batch);
         },
         onGiveUp: (e) => this.onGaveUp(sink.id, e),
       });
@@ -82,10 +82,10 @@ export class SinkSupervisor {
   }
 
   status(): SinkStatus[] {
-    return this.o.sinks.map((s) => ({
+    return this.options.sinks.map((s) => ({
       sinkId: s.id,
       required: s.required,
-      position: this.o.savedPosition(s.id),
+      position: this.options.savedPosition(s.id),
       ackedBatch: this.acked.get(s.id) ?? 0,
       backlog: this.lanes.get(s.id)?.backlog ?? 0,
       detached: this.detached.has(s.id),
@@ -93,23 +93,23 @@ export class SinkSupervisor {
   }
 
   private onGaveUp(sinkId: string, error: TidemarkError): void {
-    const { policy } = this.o;
+    const { policy } = this.options;
     if (error.kind === 'fatal' || policy.isCritical(sinkId)) {
-      this.o.onFatal(error);
+      this.options.onFatal(error);
       return;
     }
     this.detach(sinkId, error.message);
-    const attached = new Set(this.o.sinks.map((s) => s.id).filter((id) => !this.detached.has(id)));
+    const attached = new Set(this.options.sinks.map((s) => s.id).filter((id) => !this.detached.has(id)));
     if (!policy.isReachable(attached)) {
-      this.o.onFatal(new TidemarkError('TIDEMARK_ERR_PIPELINE_FAILED', `commit policy (${policy.describe()}) can no longer be met: ${error.message}`, { cause: error, context: { pipeline: this.o.pipeline, sink: sinkId } }));
+      this.options.onFatal(new TidemarkError('TIDEMARK_ERR_PIPELINE_FAILED', `commit policy (${policy.describe()}) can no longer be met: ${error.message}`, { cause: error, context: { pipeline: this.options.pipeline, sink: sinkId } }));
       return;
     }
-    this.o.onDetached();
+    this.options.onDetached();
   }
 
   /** A sink that does not gate commits but keeps falling behind is cut loose, not waited for. */
   private detachLaggards(): void {
-    const { policy, maxLagBatches } = this.o;
+    const { policy, maxLagBatches } = this.options;
     for (const [id, lane] of this.lanes) {
       if (this.detached.has(id) || policy.isCritical(id) || policy.mode === 'quorum') continue;
       if (lane.backlog > maxLagBatches) this.detach(id, `${lane.backlog} batches behind (limit ${maxLagBatches})`);
@@ -120,8 +120,8 @@ export class SinkSupervisor {
     if (this.detached.has(sinkId)) return;
     this.detached.add(sinkId);
     this.lanes.get(sinkId)?.stop();
-    this.o.logger.error(
-      { pipeline: this.o.pipeline, sink: sinkId, checkpoint: this.o.savedPosition(sinkId), reason },
+    this.options.logger.error(
+      { pipeline: this.options.pipeline, sink: sinkId, checkpoint: this.options.savedPosition(sinkId), reason },
       'sink detached: it keeps its checkpoint and catches up from it after a restart; the source position is held back for it',
     );
   }

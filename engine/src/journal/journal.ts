@@ -51,12 +51,12 @@ export class DeadLetterJournal implements DeadLetterQueue {
   private level = 0;
   private closed = false;
 
-  constructor(private readonly store: JournalStore, private readonly o: JournalOptions) {
-    this.spec = o.spec;
-    this.logger = o.logger ?? silentLogger();
-    this.metrics = o.metrics ?? NOOP_JOURNAL_METRICS;
-    this.clock = o.clock ?? systemClock;
-    this.blockPollMs = o.blockPollMs ?? 1000;
+  constructor(private readonly store: JournalStore, private readonly options: JournalOptions) {
+    this.spec = options.spec;
+    this.logger = options.logger ?? silentLogger();
+    this.metrics = options.metrics ?? NOOP_JOURNAL_METRICS;
+    this.clock = options.clock ?? systemClock;
+    this.blockPollMs = options.blockPollMs ?? 1000;
   }
 
   get path(): string {
@@ -67,7 +67,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
   start(): void {
     if (this.cleanupTimer || this.closed) return;
     this.cleanupSafely();
-    this.cleanupTimer = setInterval(() => this.cleanupSafely(), this.o.cleanupIntervalMs ?? 60_000);
+    this.cleanupTimer = setInterval(() => this.cleanupSafely(), this.options.cleanupIntervalMs ?? 60_000);
     this.cleanupTimer.unref();
   }
 
@@ -82,7 +82,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
     if (poisoned.length === 0) return;
     this.assertOpen();
     const now = this.clock.now();
-    const entries = poisoned.map((p) => buildEntry(this.o.pipeline, sinkId, batchSeq, p, now, this.spec.max_event_bytes));
+    const entries = poisoned.map((p) => buildEntry(this.options.pipeline, sinkId, batchSeq, p, now, this.spec.max_event_bytes));
     for (const [kind, n] of countBy(entries, (e) => e.meta.error_kind)) this.metrics.routed(sinkId, kind, n);
     try {
       switch (this.spec.dlq.overflow_policy) {
@@ -129,7 +129,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
   /** Removes entries older than max_age_secs (by insertion time); returns how many. */
   cleanup(): number {
     const n = this.store.expireBefore(this.clock.now() - this.spec.dlq.max_age_secs * 1000);
-    if (n > 0) this.logger.info({ pipeline: this.o.pipeline, removed: n, maxAgeSecs: this.spec.dlq.max_age_secs }, 'DLQ entries expired');
+    if (n > 0) this.logger.info({ pipeline: this.options.pipeline, removed: n, maxAgeSecs: this.spec.dlq.max_age_secs }, 'DLQ entries expired');
     this.afterRemoval();
     return n;
   }
@@ -146,7 +146,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
     this.wake();
     this.store.close();
-    this.o.onClose?.();
+    this.options.onClose?.();
   }
 
   private insertDroppingOldest(entries: NewDlqEntry[], now: number): void {
@@ -158,7 +158,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
     const evicted = this.store.dropOldest(this.store.count() - max) + dropped;
     if (evicted > 0) {
       this.metrics.evicted(evicted);
-      this.logger.warn({ pipeline: this.o.pipeline, evicted, maxEntries: max }, 'DLQ full: oldest entries evicted (overflow_policy drop_oldest)');
+      this.logger.warn({ pipeline: this.options.pipeline, evicted, maxEntries: max }, 'DLQ full: oldest entries evicted (overflow_policy drop_oldest)');
     }
   }
 
@@ -170,7 +170,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
     if (rejected.length > 0) {
       this.metrics.rejected(rejected.length);
       this.logger.error(
-        { pipeline: this.o.pipeline, rejected: rejected.length, events: rejected.slice(0, 10).map((e) => e.event_id), sink: rejected[0]!.meta.sink_id },
+        { pipeline: this.options.pipeline, rejected: rejected.length, events: rejected.slice(0, 10).map((e) => e.event_id), sink: rejected[0]!.meta.sink_id },
         'DLQ full: poison events rejected and lost (overflow_policy reject); ack DLQ entries to make room',
       );
     }
@@ -202,7 +202,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
     if (this.blockedWrites++ > 0) return;
     this.metrics.blocked(true);
     this.logger.error(
-      { pipeline: this.o.pipeline, sink: next.meta.sink_id, event: next.event_id, maxEntries: this.spec.dlq.max_entries },
+      { pipeline: this.options.pipeline, sink: next.meta.sink_id, event: next.event_id, maxEntries: this.spec.dlq.max_entries },
       'DLQ full (overflow_policy block): the pipeline is blocked until DLQ entries are acked or purged',
     );
   }
@@ -210,7 +210,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
   private leaveBlocked(): void {
     if (--this.blockedWrites > 0) return;
     this.metrics.blocked(false);
-    if (!this.closed) this.logger.info({ pipeline: this.o.pipeline }, 'DLQ has room again: pipeline unblocked');
+    if (!this.closed) this.logger.info({ pipeline: this.options.pipeline }, 'DLQ has room again: pipeline unblocked');
   }
 
   /** Until an ack, purge or cleanup wakes us, or the next poll. */
@@ -239,7 +239,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
     this.metrics.saturation(saturation);
     const level = saturation >= ERROR_AT ? 2 : saturation >= WARN_AT ? 1 : 0;
     if (level > this.level) {
-      const fields = { pipeline: this.o.pipeline, entries, maxEntries: this.spec.dlq.max_entries, saturation };
+      const fields = { pipeline: this.options.pipeline, entries, maxEntries: this.spec.dlq.max_entries, saturation };
       if (level === 2) this.logger.error(fields, 'DLQ at 95% of max_entries or more: inspect and ack entries');
       else this.logger.warn(fields, 'DLQ at 80% of max_entries or more');
     }
@@ -251,12 +251,12 @@ export class DeadLetterJournal implements DeadLetterQueue {
       this.cleanup();
     } catch (e) {
       this.metrics.writeFailed();
-      this.logger.warn({ pipeline: this.o.pipeline, err: e }, 'DLQ age cleanup failed; retried on the next pass');
+      this.logger.warn({ pipeline: this.options.pipeline, err: e }, 'DLQ age cleanup failed; retried on the next pass');
     }
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new TidemarkError('TIDEMARK_ERR_DLQ_CLOSED', `DLQ journal of pipeline ${this.o.pipeline} is closed`, { context: { pipeline: this.o.pipeline } });
+    if (this.closed) throw new TidemarkError('TIDEMARK_ERR_DLQ_CLOSED', `DLQ journal of pipeline ${this.options.pipeline} is closed`, { context: { pipeline: this.options.pipeline } });
   }
 }
 

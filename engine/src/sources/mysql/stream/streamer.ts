@@ -55,15 +55,15 @@ export class Streamer {
   /** Counters of assemblers already replaced, so metrics see totals. */
   private retired = { events: 0, bytes: 0 };
 
-  constructor(private readonly o: StreamerOptions, from: MysqlPosition) {
+  constructor(private readonly options: StreamerOptions, from: MysqlPosition) {
     this.position = from;
     this.reconnects = new Retrier({
       what: 'binlog connection',
-      classify: (e) => classifyMysqlError(e, { source: o.sourceId }),
-      policy: o.backoff,
-      clock: o.clock,
-      random: o.random,
-      logger: o.logger,
+      classify: (e) => classifyMysqlError(e, { source: options.sourceId }),
+      policy: options.backoff,
+      clock: options.clock,
+      random: options.random,
+      logger: options.logger,
       fields: () => ({ from: describePosition(this.position) }),
     });
   }
@@ -96,35 +96,35 @@ export class Streamer {
 
   private async connect(): Promise<void> {
     const from = this.position;
-    const state = await this.o.prepare(from);
+    const state = await this.options.prepare(from);
     if (this.stopped) return;
     const plan = resumePlan(from);
     const assembler = new TxAssembler(
       {
-        sourceId: this.o.sourceId,
-        tenant: this.o.tenant,
-        emit: this.o.emit,
-        tables: this.o.tables,
-        refreshSchemas: this.o.refreshSchemas,
+        sourceId: this.options.sourceId,
+        tenant: this.options.tenant,
+        emit: this.options.emit,
+        tables: this.options.tables,
+        refreshSchemas: this.options.refreshSchemas,
         hold: (on) => (on ? this.reader?.pause('schema') : this.reader?.resume('schema')),
         fail: (e) => this.onStreamError(reader, e),
       },
       {
-        epoch: this.o.epoch,
+        epoch: this.options.epoch,
         serverId: state.identity.serverId,
         gtid: from.gtid_set === null ? null : parseGtidState(from.gtid_set, state.identity.flavor),
         file: from.file,
         pos: from.pos,
         skip: plan.skip === null ? null : { gtid: plan.skip.gtid, index: plan.skip.count - 1 },
-        handoff: this.o.handoff,
+        handoff: this.options.handoff,
       },
     );
     const reader = new BinlogReader({
-      connection: this.o.connection,
-      serverId: this.o.replicaServerId,
+      connection: this.options.connection,
+      serverId: this.options.replicaServerId,
       from: plan,
-      heartbeatMs: this.o.heartbeatMs,
-      inactivityMs: this.o.inactivityMs,
+      heartbeatMs: this.options.heartbeatMs,
+      inactivityMs: this.options.inactivityMs,
       onInput: (input) => assembler.push(input),
       onError: (e) => this.onStreamError(reader, e),
     });
@@ -135,9 +135,9 @@ export class Streamer {
       await reader.start();
     } catch (e) {
       await this.teardown();
-      throw classifyMysqlError(e, { source: this.o.sourceId, from: describePosition(from) });
+      throw classifyMysqlError(e, { source: this.options.sourceId, from: describePosition(from) });
     }
-    this.o.logger.info({ from: describePosition(from), server: state.identity }, 'binlog streaming started');
+    this.options.logger.info({ from: describePosition(from), server: state.identity }, 'binlog streaming started');
   }
 
   private onStreamError(reader: BinlogReader, e: unknown): void {
@@ -145,7 +145,7 @@ export class Streamer {
     const step = this.reconnects.failed(e);
     if (step.action === 'give-up') {
       void this.teardown();
-      this.o.onFatal(step.error);
+      this.options.onFatal(step.error);
       return;
     }
     this.position = this.assembler?.lastPosition ?? this.position;
@@ -156,7 +156,7 @@ export class Streamer {
     let step: RetryStep = first;
     while (!this.stopped) {
       if (step.action === 'give-up') {
-        this.o.onFatal(step.error);
+        this.options.onFatal(step.error);
         return;
       }
       await this.reconnects.wait(step, this.abort.signal);
@@ -165,7 +165,7 @@ export class Streamer {
         await this.connect();
         if (this.stopped) return;
         this.reconnects.succeeded();
-        this.o.onReconnected();
+        this.options.onReconnected();
         return;
       } catch (e) {
         step = this.reconnects.failed(e);

@@ -27,16 +27,16 @@ export class StreamSession {
   readonly stream: ReplicationStream;
   private streaming = false;
 
-  constructor(private readonly o: SessionOptions) {
-    this.stream = new ReplicationStream(o.connection.client, {
-      slot: o.slot,
-      publication: o.publication,
-      startLsn: o.startLsn,
-      statusIntervalMs: o.statusIntervalMs,
+  constructor(private readonly options: SessionOptions) {
+    this.stream = new ReplicationStream(options.connection.client, {
+      slot: options.slot,
+      publication: options.publication,
+      startLsn: options.startLsn,
+      statusIntervalMs: options.statusIntervalMs,
       handler: { onXLogData: (chunk) => this.onXLogData(chunk), onKeepalive: (k) => this.onKeepalive(k) },
       status: () => {
-        const flushed = o.tracker.flushLsn(o.lastEmitted(), o.assembler.boundary);
-        return { written: maxLsn(o.tracker.written, o.assembler.boundary), flushed };
+        const flushed = options.tracker.flushLsn(options.lastEmitted(), options.assembler.boundary);
+        return { written: maxLsn(options.tracker.written, options.assembler.boundary), flushed };
       },
     });
   }
@@ -44,7 +44,7 @@ export class StreamSession {
   private onXLogData(chunk: Buffer): void | Promise<void> {
     if (!this.streaming) {
       this.streaming = true;
-      this.o.onStreaming();
+      this.options.onStreaming();
     }
     let msg;
     try {
@@ -54,15 +54,15 @@ export class StreamSession {
       const tag = e instanceof PgoutputDecodeError ? e.tag : '';
       throw new TidemarkError('TIDEMARK_ERR_SOURCE_DECODE', `${(e as Error).message} (at LSN ${at})`, { cause: e, context: { lsn: at, tag } });
     }
-    const reportNow = this.o.tracker.onData?.(decodeXLogDataHeader(chunk).walStart, msg.tag) ?? false;
-    const wait = this.o.assembler.handle(msg);
+    const reportNow = this.options.tracker.onData?.(decodeXLogDataHeader(chunk).walStart, msg.tag) ?? false;
+    const wait = this.options.assembler.handle(msg);
     if (reportNow) this.stream.sendStatus(false);
     return wait;
   }
 
   private onKeepalive(k: PrimaryKeepalive): void {
-    this.o.tracker.received(k.walEnd);
-    this.o.assembler.noteBoundary(k.walEnd);
+    this.options.tracker.received(k.walEnd);
+    this.options.assembler.noteBoundary(k.walEnd);
   }
 }
 

@@ -30,8 +30,8 @@ export class StreamingLoop {
   private session: StreamSession | null = null;
   private identity: SystemIdentity;
 
-  constructor(private readonly o: StreamingLoopOptions) {
-    this.identity = o.identity;
+  constructor(private readonly options: StreamingLoopOptions) {
+    this.identity = options.identity;
   }
 
   pause(): void {
@@ -56,7 +56,7 @@ export class StreamingLoop {
    * recreate): then the new generation, which the caller snapshots before streaming again.
    */
   async run(): Promise<OpenedGeneration | null> {
-    const { env, capture, reconnects, signal } = this.o;
+    const { env, capture, reconnects, signal } = this.options;
     const c = env.config;
     while (!signal.aborted) {
       let repl: ReplicationConnection | null = null;
@@ -64,9 +64,9 @@ export class StreamingLoop {
       try {
         repl = await ReplicationConnection.open(env.dsn.settings, env.appName);
         const cursor = capture.cursor();
-        const server = await reconcileServer({ ...env, repl, known: this.identity, generation: capture.generation, dependsOn: cursor.skip, replaceUnused: false, checkDrift: driftCheck(env, this.o.captured) });
+        const server = await reconcileServer({ ...env, repl, known: this.identity, generation: capture.generation, dependsOn: cursor.skip, replaceUnused: false, checkDrift: driftCheck(env, this.options.captured) });
         this.identity = server.identity;
-        if (server.recreated) return await openGeneration(env, this.o.captured, repl, { generation: server.generation, slot: undefined, created: server.recreated, resume: null });
+        if (server.recreated) return await openGeneration(env, this.options.captured, repl, { generation: server.generation, slot: undefined, created: server.recreated, resume: null });
         capture.assembler.restart(cursor.skip);
         session = new StreamSession({
           connection: repl,
@@ -86,7 +86,7 @@ export class StreamingLoop {
           await session.stream.stop();
           return null;
         }
-        if (this.o.isPaused()) session.stream.pause();
+        if (this.options.isPaused()) session.stream.pause();
         env.logger.info({ slot: c.slot, from: formatLsn(cursor.startLsn), skipThrough: cursor.skip ? `${formatLsn(cursor.skip.lsn)}#${cursor.skip.i}` : null }, 'streaming');
         await session.stream.ended;
         return null;
@@ -96,7 +96,7 @@ export class StreamingLoop {
         if (signal.aborted) return null;
         const step = reconnects.failed(e);
         if (step.action === 'give-up') throw step.error;
-        this.o.onReconnect();
+        this.options.onReconnect();
         await reconnects.wait(step, signal);
       }
     }
