@@ -28,6 +28,10 @@ export interface JournalStatus {
   readonly saturation: number;
   /** A write is waiting for room (overflow_policy block): the pipeline is degraded. */
   readonly blocked: boolean;
+  /** Poison events not stored since the journal opened because it was full (overflow_policy reject): lost. */
+  readonly rejected: number;
+  /** TIDEMARK_ERR_DLQ_FULL describing the latest refusal (reject) or the wait in progress (block); null otherwise. */
+  readonly full: TidemarkError | null;
 }
 
 const WARN_AT = 0.8;
@@ -48,6 +52,9 @@ export class DeadLetterJournal implements DeadLetterQueue {
   private cleanupTimer: NodeJS.Timeout | null = null;
   private waiters: Array<() => void> = [];
   private blockedWrites = 0;
+  private rejectedTotal = 0;
+  private lastRejection: TidemarkError | null = null;
+  private blockedBy: TidemarkError | null = null;
   private level = 0;
   private closed = false;
 
@@ -137,7 +144,8 @@ export class DeadLetterJournal implements DeadLetterQueue {
   status(): JournalStatus {
     const entries = this.closed ? 0 : this.store.count();
     const maxEntries = this.spec.dlq.max_entries;
-    return { entries, maxEntries, saturation: Math.min(1, entries / maxEntries), blocked: this.blockedWrites > 0 };
+    const blocked = this.blockedWrites > 0;
+    return { entries, maxEntries, saturation: Math.min(1, entries / maxEntries), blocked, rejected: this.rejectedTotal, full: (blocked ? this.blockedBy : null) ?? this.lastRejection };
   }
 
   close(): void {
@@ -168,11 +176,11 @@ export class DeadLetterJournal implements DeadLetterQueue {
     const rejected = entries.slice(room);
     if (accepted.length > 0) this.store.insert(accepted, now);
     if (rejected.length > 0) {
+      this.rejectedTotal += rejected.length;
       this.metrics.rejected(rejected.length);
-      this.logger.error(
-        { pipeline: this.options.pipeline, rejected: rejected.length, events: rejected.slice(0, 10).map((e) => e.event_id), sink: rejected[0]!.meta.sink_id },
-        'DLQ full: poison events rejected and lost (overflow_policy reject); ack DLQ entries to make room',
-      );
+      const sink = rejected[0]!.meta.sink_id;
+      this.lastRejection = this.fullError(`DLQ of pipeline ${this.options.pipeline} is full (${this.spec.dlq.max_entries} entries, overflow_policy reject): ${rejected.length} poison events from sink ${sink} were not stored and are lost (${this.rejectedTotal} since the journal opened); ack or purge entries to make room`, { sink, rejected: rejected.length, rejectedTotal: this.rejectedTotal });
+      this.logger.error({ pipeline: this.options.pipeline, rejected: rejected.length, events: rejected.slice(0, 10).map((e) => e.event_id), sink, err: this.lastRejection }, 'DLQ full: poison events rejected and lost (overflow_policy reject); ack DLQ entries to make room');
     }
   }
 
@@ -201,14 +209,17 @@ export class DeadLetterJournal implements DeadLetterQueue {
   private enterBlocked(next: NewDlqEntry): void {
     if (this.blockedWrites++ > 0) return;
     this.metrics.blocked(true);
+    const sink = next.meta.sink_id;
+    this.blockedBy = this.fullError(`DLQ of pipeline ${this.options.pipeline} is full (${this.spec.dlq.max_entries} entries, overflow_policy block): sink ${sink} waits until entries are acked or purged`, { sink });
     this.logger.error(
-      { pipeline: this.options.pipeline, sink: next.meta.sink_id, event: next.event_id, maxEntries: this.spec.dlq.max_entries },
+      { pipeline: this.options.pipeline, sink, event: next.event_id, maxEntries: this.spec.dlq.max_entries, err: this.blockedBy },
       'DLQ full (overflow_policy block): the pipeline is blocked until DLQ entries are acked or purged',
     );
   }
 
   private leaveBlocked(): void {
     if (--this.blockedWrites > 0) return;
+    this.blockedBy = null;
     this.metrics.blocked(false);
     if (!this.closed) this.logger.info({ pipeline: this.options.pipeline }, 'DLQ has room again: pipeline unblocked');
   }
@@ -253,6 +264,10 @@ export class DeadLetterJournal implements DeadLetterQueue {
       this.metrics.writeFailed();
       this.logger.warn({ pipeline: this.options.pipeline, err: e }, 'DLQ age cleanup failed; retried on the next pass');
     }
+  }
+
+  private fullError(message: string, context: Record<string, string | number>): TidemarkError {
+    return new TidemarkError('TIDEMARK_ERR_DLQ_FULL', message, { context: { pipeline: this.options.pipeline, maxEntries: this.spec.dlq.max_entries, ...context } });
   }
 
   private assertOpen(): void {
