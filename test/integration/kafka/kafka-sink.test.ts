@@ -9,7 +9,7 @@ import { ENGINE_VERSION, type ChangeEvent } from '../../../engine/src/event/inde
 import { closeDeadLetterJournals, openDeadLetterJournal } from '../../../engine/src/journal/index.js';
 import { generatedLog } from '../../../engine/src/testing/index.js';
 import { useTopology } from '../../support/infra.js';
-import { assertOrderPerKey, logOf, makeSink, sleep, startPipeline, TENANT } from '../redis/pipeline-harness.js';
+import { assertOrderPerKey, logOf, makeSink, startPipeline, TENANT } from '../redis/pipeline-harness.js';
 import { json, readTopic, type TopicRecord } from './kafka-read.js';
 
 const CLIENTS = ['kafkajs', 'confluent'] as const;
@@ -133,9 +133,13 @@ describe.each(CLIENTS)('kafka sink (%s): faults', (client) => {
       await p.waitForCommit(100);
       await infra().toxiproxy.down('kafka');
       try {
-        await sleep(1_000);
+        // Stalled, by the engine's own counter: deliveries fail and are retried, and while they
+        // keep failing the checkpoint does not move.
+        const before = p.failedAttempts();
+        await p.waitUntil(() => p.failedAttempts() > before, 30_000, 'a delivery to fail during the outage');
         const stalledAt = p.committed();
-        await sleep(3_000);
+        const failed = p.failedAttempts();
+        await p.waitUntil(() => p.failedAttempts() >= failed + 2, 60_000, 'two more failed retries');
         expect(p.committed()).toBe(stalledAt);
         expect(stalledAt).toBeLessThan(n - 1);
       } finally {
