@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FlushTracker } from '../../../engine/src/sources/postgres/stream/flush-tracker.js';
+import { FlushTracker, type FlushPolicy } from '../../../engine/src/sources/postgres/stream/flush-tracker.js';
 import { onReceiveFlush } from '../../../engine/src/testing/on-receive-flush.js';
 import { anchorPosition, comparePgPositions, flushLsnOf, isCovered, positionKey, type PgPosition } from '../../../engine/src/sources/postgres/position.js';
 import { rowPosition } from '../../../engine/src/sources/postgres/snapshot/snapshot-phase.js';
@@ -76,7 +76,8 @@ describe('flush tracker', () => {
     expect([t.onData!(0x800n, 'insert'), t.onData!(0x810n, 'commit')]).toEqual([false, true]);
     expect(t.flushLsn(key(at(0x700, 0)), 0n)).toBe(0x810n);
     // The engine's own policy has no such hook: data arriving confirms nothing.
-    expect(new FlushTracker(0x10n).onData).toBeUndefined();
+    const engineFlush: FlushPolicy = new FlushTracker(0x10n);
+    expect(engineFlush.onData).toBeUndefined();
   });
 
   it('never lets the slot forget an unacknowledged event, and never moves back (property)', () => {
