@@ -28,8 +28,6 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Clock time after which a failure is final. */
   readonly deadline?: number;
-  /** Called before each back-off (e.g. to drop a connection the step says to replace). */
-  readonly onRetry?: (step: Extract<RetryStep, { action: 'retry' | 'reconnect' }>) => void | Promise<void>;
 }
 
 /**
@@ -101,7 +99,6 @@ export class Retrier {
       } catch (e) {
         const step = this.failed(e, options.deadline === undefined ? {} : { deadline: options.deadline });
         if (step.action === 'give-up' || options.signal?.aborted) throw step.error;
-        await options.onRetry?.(step);
         await this.wait(step, options.signal);
         if (options.signal?.aborted) throw step.error;
       }
