@@ -6,7 +6,7 @@ import { batchSpec, commitPolicySpec, sinkSpec, type BatchSpec, type SinkSpec } 
 import { MemoryCheckpointBackend, type CheckpointStore } from '../../../engine/src/checkpoints/index.js';
 import { Coordinator, type DeadLetterQueue } from '../../../engine/src/coordinator/index.js';
 import type { ChangeEvent } from '../../../engine/src/event/index.js';
-import { silentLogger } from '../../../engine/src/logging/logger.js';
+import { silentLogger, type Logger } from '../../../engine/src/logging/logger.js';
 import { NOOP_METRICS, NOOP_SINK_METRICS, type PipelineMetrics } from '../../../engine/src/metrics/hooks.js';
 import { createSink } from '../../../engine/src/sinks/registry.js';
 import type { Sink } from '../../../engine/src/sinks/sink.js';
@@ -15,9 +15,9 @@ import { MemorySource, type MemoryLog, type MemoryPosition } from '../../../engi
 export const PIPELINE = 'itest';
 export const TENANT = 'acme';
 
-export function makeSink(spec: { type: SinkSpec['type']; config: Record<string, unknown> }, options: { dlqEnabled?: boolean; pipeline?: string } = {}): Sink {
+export function makeSink(spec: { type: SinkSpec['type']; config: Record<string, unknown> }, options: { dlqEnabled?: boolean; pipeline?: string; logger?: Logger } = {}): Sink {
   const parsed = sinkSpec.parse(spec);
-  return createSink(parsed, { pipeline: options.pipeline ?? PIPELINE, tenant: TENANT, logger: silentLogger(), metrics: NOOP_SINK_METRICS, dlqEnabled: options.dlqEnabled ?? false });
+  return createSink(parsed, { pipeline: options.pipeline ?? PIPELINE, tenant: TENANT, logger: options.logger ?? silentLogger(), metrics: NOOP_SINK_METRICS, dlqEnabled: options.dlqEnabled ?? false });
 }
 
 export interface RunningPipeline {
