@@ -268,14 +268,19 @@ describe('coordinator against a reference model', () => {
     const sink = new MemorySink('k');
     sink.failNext({ kind: 'fatal' });
     const states: string[] = [];
+    let failed!: () => void;
+    const failure = new Promise<void>((resolve) => (failed = resolve));
     const coordinator = new Coordinator({
       pipeline: 'p', tenant: 't', source: MemorySource.fromEvents(log), sinks: [sink],
       batch: { max_events: 1, max_bytes: 1e9, max_ms: 1000, respect_source_tx: true, max_inflight: 2 },
       commitPolicy: { mode: 'required' }, store: new MemoryCheckpointBackend().forPipeline('p'),
-      onStateChange: (st) => states.push(st),
+      onStateChange: (st) => {
+        states.push(st);
+        if (st === 'failed') failed();
+      },
     });
     await coordinator.start();
-    await new Promise((r) => setTimeout(r, 20));
+    await failure;
     expect(coordinator.state).toBe('failed');
     expect(coordinator.failure?.message).toMatch(/scripted fatal failure/);
     expect(coordinator.failure?.context).toMatchObject({ pipeline: 'p', sink: 'k' });

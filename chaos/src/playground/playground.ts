@@ -65,25 +65,25 @@ export class Playground {
   private liveBusy: string | null = null;
   private closed: Promise<void> | null = null;
 
-  constructor(readonly o: PlaygroundOptions) {
-    const scenarios = loadScenarios(o.scenariosDir);
+  constructor(readonly options: PlaygroundOptions) {
+    const scenarios = loadScenarios(this.options.scenariosDir);
     const initial: PlaygroundState = {
-      status: 'starting', startup: [], provider: o.attach ? 'attached' : o.provider, services: [], engines: [], links: o.links, live: null,
+      status: 'starting', startup: [], provider: this.options.attach ? 'attached' : this.options.provider, services: [], engines: [], links: this.options.links, live: null,
       faults: { active: [], timeline: [] }, samples: [], check: null, run: null, history: [], activity: [],
       catalog: {
         faults: faultCatalog(),
         presets: PRESETS,
         scenarios: scenarios.filter((l) => !l.scenario.tags.includes('playground')).map(({ scenario: s }) => ({ name: s.name, description: s.description, sources: s.sources, tags: s.tags, destructive: s.destructive })),
-        abScenario: o.abScenario,
+        abScenario: this.options.abScenario,
       },
     };
     this.hub = new Hub(initial);
-    mkdirSync(o.dataDir, { recursive: true });
+    mkdirSync(this.options.dataDir, { recursive: true });
     this.runs = new RunManager({
       hub: this.hub,
       session: () => this.requireSession(),
-      store: new HistoryStore(join(o.dataDir, 'runs')),
-      scenariosDir: o.scenariosDir,
+      store: new HistoryStore(join(this.options.dataDir, 'runs')),
+      scenariosDir: this.options.scenariosDir,
       beforeRun: () => this.quiesceLive(),
       onEngine: (engine) => {
         this.runEngine = engine;
@@ -97,14 +97,14 @@ export class Playground {
     try {
       const topology = await this.bringUp();
       this.session = await ChaosSession.over(topology, { http: true });
-      this.step(`engine: starting (data and log in ${this.o.dataDir}/engine)`);
+      this.step(`engine: starting (data and log in ${this.options.dataDir}/engine)`);
       // A fresh engine each time: pipelines of an earlier playground would be orphans.
-      rmSync(join(this.o.dataDir, 'engine'), { recursive: true, force: true });
-      this.engine = new EngineProcess({ dataDir: join(this.o.dataDir, 'engine', 'data'), logFile: join(this.o.dataDir, 'engine', 'engine.log'), apiPort: await allocatePort(), metricsPort: await allocatePort() });
+      rmSync(join(this.options.dataDir, 'engine'), { recursive: true, force: true });
+      this.engine = new EngineProcess({ dataDir: join(this.options.dataDir, 'engine', 'data'), logFile: join(this.options.dataDir, 'engine', 'engine.log'), apiPort: await allocatePort(), metricsPort: await allocatePort() });
       await this.engine.start();
       this.timers.push(setInterval(() => void this.refreshHealth(), 5_000));
       await this.refreshHealth();
-      await this.openLive(this.o.source);
+      await this.openLive(this.options.source);
       this.timers.push(setInterval(() => void this.tick(), 1_000));
       this.hub.set('status', 'ready');
       this.step('ready');
@@ -117,26 +117,26 @@ export class Playground {
   }
 
   private async bringUp() {
-    if (this.o.attach) {
-      const state = await readInfraState(this.o.attach);
-      if (!state || !pidAlive(state.ownerPid)) throw new Error(`no running \`tidemark-chaos infra up\` recorded in ${this.o.attach}: start one, or leave out --attach`);
+    if (this.options.attach) {
+      const state = await readInfraState(this.options.attach);
+      if (!state || !pidAlive(state.ownerPid)) throw new Error(`no running \`tidemark-chaos infra up\` recorded in ${this.options.attach}: start one, or leave out --attach`);
       this.step(`attached to the topology of infra up (pid ${state.ownerPid}, ${state.topology.provider})`);
       return attachedTopology(state);
     }
-    this.step(`starting ${SERVICE_NAMES.join(', ')} behind Toxiproxy (provider ${this.o.provider})…`);
+    this.step(`starting ${SERVICE_NAMES.join(', ')} behind Toxiproxy (provider ${this.options.provider})…`);
     const started = Date.now();
-    const topology = await startTopology([...SERVICE_NAMES], { provider: this.o.provider });
+    const topology = await startTopology([...SERVICE_NAMES], { provider: this.options.provider });
     this.hub.set('provider', topology.provider);
     this.step(`servers up in ${((Date.now() - started) / 1000).toFixed(1)} s (${topology.provider})`);
     return topology;
   }
 
   private async openLive(source: SourceFamily): Promise<void> {
-    const loaded = loadScenarioFile(join(this.o.scenariosDir, 'playground.yaml'), this.o.scenariosDir);
+    const loaded = loadScenarioFile(join(this.options.scenariosDir, 'playground.yaml'), this.options.scenariosDir);
     this.live = null;
     this.hub.set('live', null);
     this.step(`live pipeline: ${source}`);
-    this.live = await LiveSession.open({ session: this.requireSession(), loaded, source, engine: this.requireEngine(), seed: this.o.seed, log: (l) => this.note(l), signal: this.abort.signal });
+    this.live = await LiveSession.open({ session: this.requireSession(), loaded, source, engine: this.requireEngine(), seed: this.options.seed, log: (l) => this.note(l), signal: this.abort.signal });
     this.hub.set('live', this.live.view());
     this.hub.set('faults', this.live.faults());
   }
@@ -174,7 +174,7 @@ export class Playground {
     this.probing = true;
     try {
       const primaries = new Set<string>(Object.values(session.primary));
-      this.hub.set('services', await serviceViews(session.topology, primaries, !this.o.attach));
+      this.hub.set('services', await serviceViews(session.topology, primaries, !this.options.attach));
       const engines = [];
       if (this.engine) engines.push(await engineView('live', 'playground engine', this.engine));
       if (this.runEngine) engines.push(await engineView('run', 'scenario run engine', this.runEngine));
@@ -188,7 +188,7 @@ export class Playground {
   /** Grafana and Prometheus links, shown only while they answer. */
   private async answeringLinks(): Promise<PlaygroundState['links']> {
     const up = async (url: string | undefined) => (url ? fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status < 500, () => false) : false);
-    const { grafana, prometheus } = this.o.links;
+    const { grafana, prometheus } = this.options.links;
     const [g, p] = await Promise.all([up(grafana), up(prometheus)]);
     return { ...(g && grafana ? { grafana } : {}), ...(p && prometheus ? { prometheus } : {}) };
   }
@@ -351,7 +351,7 @@ export class Playground {
   note(line: string): void {
     const stamped = `${new Date().toISOString().slice(11, 19)} ${line}`;
     this.hub.set('activity', [...this.hub.current.activity, stamped].slice(-KEEP_ACTIVITY));
-    this.o.log(line);
+    this.options.log(line);
   }
 
   /**

@@ -4,7 +4,8 @@ import { Coordinator, type DeadLetterQueue, type PipelineState, type SinkStatus 
 import { errorMessage, isTidemarkError, TidemarkError } from '../errors/index.js';
 import type { Logger } from '../logging/logger.js';
 import { fanOutMetrics, NOOP_METRICS, PipelineActivity, type PipelineMetrics } from '../metrics/index.js';
-import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
+import type { BackoffPolicy } from '../util/backoff.js';
+import { Retrier } from '../util/retry/index.js';
 import { REGISTRY_COMPONENTS, timedProcessor, type ComponentFactory } from './components.js';
 
 export interface PipelineDeps {
@@ -45,7 +46,7 @@ export class Pipeline {
   private desiredValue: DesiredState = 'stopped';
   private failureValue: TidemarkError | null = null;
   private lastErrorValue: TidemarkError | null = null;
-  private retryAttempt = 0;
+  private readonly restarts: Retrier;
   private retryTimer: NodeJS.Timeout | null = null;
   private runStartedAt: number | null = null;
   private started: Promise<void> = Promise.resolve();
@@ -55,6 +56,14 @@ export class Pipeline {
 
   constructor(spec: PipelineSpec, private readonly deps: PipelineDeps) {
     this.specValue = spec;
+    this.restarts = new Retrier({
+      what: 'pipeline run',
+      // Coordinator failures arrive classified; a build failure was wrapped by asTidemarkError.
+      classify: asTidemarkError,
+      policy: { ...(deps.restartBackoff ?? DEFAULT_RESTART_BACKOFF), floorMs: MIN_RESTART_DELAY_MS },
+      logger: deps.logger,
+      fields: { pipeline: spec.metadata.name, tenant: spec.metadata.tenant },
+    });
   }
 
   get name(): string {
@@ -211,7 +220,7 @@ export class Pipeline {
   private onCoordinatorState(coordinator: Coordinator, state: PipelineState): void {
     switch (state) {
       case 'running':
-        this.retryAttempt = 0;
+        this.restarts.succeeded();
         this.lastErrorValue = null;
         if (this.desiredValue === 'paused') coordinator.pause();
         else this.setStatus('running');
@@ -230,22 +239,20 @@ export class Pipeline {
   }
 
   private onRunFailed(error: TidemarkError): void {
-    if (error.kind === 'retryable' && this.desiredValue !== 'stopped') {
+    const step = this.desiredValue === 'stopped' ? null : this.restarts.failed(error);
+    if (step && step.action !== 'give-up') {
       this.lastErrorValue = error;
-      const delay = Math.max(MIN_RESTART_DELAY_MS, backoffDelay(this.retryAttempt++, this.deps.restartBackoff ?? DEFAULT_RESTART_BACKOFF));
-      this.deps.logger.warn({ pipeline: this.name, tenant: this.specValue.metadata.tenant, err: error, retryInMs: delay, attempt: this.retryAttempt }, 'pipeline run failed with a retryable error; restarting');
-      this.deps.onRestart?.(this, error, delay);
+      this.deps.onRestart?.(this, error, step.delayMs);
       this.setStatus('starting');
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
         if (this.desiredValue !== 'stopped') this.launch();
-      }, delay);
+      }, step.delayMs);
       this.retryTimer.unref?.();
       return;
     }
     this.failureValue = error;
     this.runStartedAt = null;
-    this.deps.logger.error({ pipeline: this.name, tenant: this.specValue.metadata.tenant, err: error }, 'pipeline failed');
     this.setStatus('failed');
   }
 

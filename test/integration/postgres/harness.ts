@@ -111,6 +111,22 @@ export async function slotRow(fixture: PgFixture, slot: string): Promise<{ confi
   return rows[0] as never;
 }
 
+/**
+ * Waits until the server has received `count` distinct standby status updates from the
+ * replication connection of `applicationName` (pg_stat_replication.reply_time): each one is a
+ * chance for the engine to confirm a flush LSN, so a check that the slot did *not* move counts
+ * the engine's replies instead of sleeping. Returns how many it saw.
+ */
+export async function statusReplies(fixture: PgFixture, applicationName: string, count: number, timeoutMs = 15_000): Promise<number> {
+  const times = new Set<number>();
+  await waitFor(async () => {
+    const at = (await fixture.sql('SELECT reply_time FROM pg_stat_replication WHERE application_name = $1', [applicationName]))[0]?.reply_time as Date | undefined;
+    if (at) times.add(at.getTime());
+    return times.size >= count ? true : undefined;
+  }, timeoutMs, () => `for ${count} status updates from ${applicationName} (saw ${times.size})`);
+  return times.size;
+}
+
 /** Drops what a test created (slot and publication), tolerating what is already gone. */
 export async function cleanup(fixture: PgFixture, config: PostgresSourceConfig): Promise<void> {
   await fixture.sql('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active', [config.slot]).catch(() => {});

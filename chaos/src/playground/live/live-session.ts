@@ -40,18 +40,18 @@ export class LiveSession {
   private settings: LiveSettings;
 
   private constructor(
-    private readonly o: LiveOptions,
+    private readonly options: LiveOptions,
     readonly ns: RunNamespace,
     readonly prepared: PreparedRun,
     readonly baseline: Readonly<Record<string, number>>,
     private readonly writeConnection: PreparedRun['writeConnection'],
     private readonly workloadProxy: string,
   ) {
-    const wl = o.loaded.scenario.workload;
+    const wl = options.loaded.scenario.workload;
     this.settings = { writers: wl.writers, rate: wl.rate, mix: wl.mix };
     this.nemesis = new NemesisScheduler(this.context(), []);
-    this.sampler = new Sampler({ sinks: prepared.sinks, baseline, workload: () => this.workload, engine: o.engine, pipeline: ns.pipeline, startedAt: 0 });
-    this.probe = new EngineMetricsProbe(() => o.engine.metricsUrl, ns.pipeline);
+    this.sampler = new Sampler({ sinks: prepared.sinks, baseline, workload: () => this.workload, engine: this.options.engine, pipeline: ns.pipeline, startedAt: 0 });
+    this.probe = new EngineMetricsProbe(() => this.options.engine.metricsUrl, ns.pipeline);
   }
 
   static async open(o: LiveOptions): Promise<LiveSession> {
@@ -72,7 +72,7 @@ export class LiveSession {
   }
 
   get source(): SourceFamily {
-    return this.o.source;
+    return this.options.source;
   }
 
   get sinks() {
@@ -80,11 +80,11 @@ export class LiveSession {
   }
 
   get checkDeadlineS(): number {
-    return this.o.loaded.scenario.deadline;
+    return this.options.loaded.scenario.deadline;
   }
 
   get loaded(): LoadedScenario {
-    return this.o.loaded;
+    return this.options.loaded;
   }
 
   get currentWorkload(): WorkloadHandle | null {
@@ -99,10 +99,10 @@ export class LiveSession {
       return;
     }
     if (this.settings.writers === 0) return;
-    const wl = this.o.loaded.scenario.workload;
+    const wl = this.options.loaded.scenario.workload;
     this.workload = await startWorkload({
-      source: this.o.source, connection: this.writeConnection, database: this.ns.database, prepare: false,
-      writers: this.settings.writers, rate: this.settings.rate, mix: this.settings.mix, seed: this.o.seed, rowsPerTx: [wl.rows_per_tx.min, wl.rows_per_tx.max],
+      source: this.options.source, connection: this.writeConnection, database: this.ns.database, prepare: false,
+      writers: this.settings.writers, rate: this.settings.rate, mix: this.settings.mix, seed: this.options.seed, rowsPerTx: [wl.rows_per_tx.min, wl.rows_per_tx.max],
       recoveryTimeoutMs: 10_000, stopTimeoutMs: 10_000,
     });
   }
@@ -151,7 +151,7 @@ export class LiveSession {
       mix: { insert: live.mix.insert ?? 0, update: live.mix.update ?? 0, delete: live.mix.delete ?? 0 },
       ok: c?.ok ?? 0, fail: c?.fail ?? 0, info: c?.info ?? 0, rowsWritten: c?.rowsWritten ?? 0, reconnects: c?.reconnects ?? 0, lastError: c?.lastError ?? null,
     };
-    return { source: this.o.source, pipeline: this.ns.pipeline, sinks: this.prepared.sinks.map((s) => s.name), status, ...(detail ? { detail } : {}), workload };
+    return { source: this.options.source, pipeline: this.ns.pipeline, sinks: this.prepared.sinks.map((s) => s.name), status, ...(detail ? { detail } : {}), workload };
   }
 
   /** Stops writing, heals, removes the pipeline and its slot; the data stays in the sinks. */
@@ -159,13 +159,13 @@ export class LiveSession {
     const steps: Array<() => Promise<unknown>> = [
       () => this.healAll(),
       async () => this.workload?.stop(),
-      () => this.o.engine.api.deletePipeline(this.ns.pipeline),
+      () => this.options.engine.api.deletePipeline(this.ns.pipeline),
       ...this.prepared.sinks.map((s) => () => s.close()),
       async () => {
-        if (this.o.source !== 'postgres') return;
+        if (this.options.source !== 'postgres') return;
         for (const name of ['postgres', 'postgres-b'] as const) {
-          if (!this.o.session.topology.has(name)) continue;
-          await adminSql(this.o.session.topology, name, 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active', [this.ns.slot]);
+          if (!this.options.session.topology.has(name)) continue;
+          await adminSql(this.options.session.topology, name, 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active', [this.ns.slot]);
         }
       },
     ];
@@ -177,7 +177,7 @@ export class LiveSession {
   }
 
   private context(): NemesisContext {
-    const { session, source, engine } = this.o;
+    const { session, source, engine } = this.options;
     const ddl = new Lazy(() => (this.workload ? new DdlDriver(this.workload) : null));
     return {
       topology: session.topology,
@@ -194,7 +194,7 @@ export class LiveSession {
         if (!driver) throw new Error('DDL goes through the workload (so its history knows the new columns): start the workload first');
         return driver.apply(change, params);
       },
-      log: (m) => this.o.log(m),
+      log: (m) => this.options.log(m),
     };
   }
 }

@@ -64,12 +64,12 @@ function resultOf(run: ScenarioRun): RunResult {
 export class RunManager {
   private abort: AbortController | null = null;
 
-  constructor(private readonly o: RunManagerOptions) {
-    o.hub.set('history', o.store.list());
+  constructor(private readonly options: RunManagerOptions) {
+    this.options.hub.set('history', this.options.store.list());
   }
 
   get storeDir(): string {
-    return this.o.store.dir;
+    return this.options.store.dir;
   }
 
   get busy(): boolean {
@@ -77,17 +77,17 @@ export class RunManager {
   }
 
   async start(request: RunRequest): Promise<RunView> {
-    const plan = planRequest(request, this.o.scenariosDir);
+    const plan = planRequest(request, this.options.scenariosDir);
     return this.launch('scenario', request, plan, `${plan.length} run(s): ${plan.map((r) => `${r.scenario.name}/${r.source} seed ${r.seed}`).join(', ')}`);
   }
 
   /** The config lab's A/B: the same scenario, seed and source twice, with pipeline templates A and B. */
   async startAb(scenario: string, source: 'mysql' | 'postgres', seed: number, templates: { a: string; b: string }): Promise<RunView> {
     const request: RunRequest = { scenario, source, seed, runs: 1 };
-    const [base] = planRequest(request, this.o.scenariosDir);
+    const [base] = planRequest(request, this.options.scenariosDir);
     if (!base) throw new PlanError(`${scenario} does not run for ${source}`);
     const id = HistoryStore.newId();
-    const dir = this.o.store.runDir(id);
+    const dir = this.options.store.runDir(id);
     const paths = { a: join(dir, 'pipeline-a.yaml'), b: join(dir, 'pipeline-b.yaml') };
     mkdirSync(dir, { recursive: true });
     writeFileSync(paths.a, templates.a);
@@ -102,7 +102,7 @@ export class RunManager {
 
   stop(): boolean {
     if (!this.abort) return false;
-    this.o.hub.runLog('■ stop requested: tearing the run down');
+    this.options.hub.runLog('■ stop requested: tearing the run down');
     this.abort.abort(new Error('stopped from the playground'));
     return true;
   }
@@ -111,7 +111,7 @@ export class RunManager {
     if (this.abort) throw new RunBusyError();
     const abort = new AbortController();
     this.abort = abort;
-    const { hub, store } = this.o;
+    const { hub, store } = this.options;
     const startedAt = Date.now();
     const view: RunView = { id, kind, request, cli, status: 'running', startedAt, title: what, phase: 'preparing', activeFaults: [], log: [], samples: [], results: [] };
     hub.set('run', view);
@@ -120,25 +120,25 @@ export class RunManager {
     hub.runLog(`same run from a terminal: ${view.cli}`);
     void this.play(view, plan, abort).finally(() => {
       this.abort = null;
-      this.o.onEngine(null);
+      this.options.onEngine(null);
     });
     return view;
   }
 
   private async play(view: RunView, plan: PlannedRun[], abort: AbortController): Promise<void> {
-    const { hub, store } = this.o;
+    const { hub, store } = this.options;
     const watches: DrainWatch[] = [];
     let runs: ScenarioRun[] = [];
     let error: string | undefined;
     try {
-      await this.o.beforeRun();
+      await this.options.beforeRun();
       runs = await runPlan({
         runs: plan,
-        session: this.o.session(),
+        session: this.options.session(),
         progress: new HubProgress(hub),
         signal: abort.signal,
         onEngine: (engine) => {
-          this.o.onEngine(engine);
+          this.options.onEngine(engine);
           if (view.kind === 'ab') {
             const watch = new DrainWatch(engine, '');
             watches.push(watch);

@@ -1,9 +1,9 @@
-import { TidemarkError } from '../../errors/index.js';
-import type { Logger } from '../../logging/logger.js';
+import { TidemarkError } from '../../../errors/index.js';
+import type { Logger } from '../../../logging/logger.js';
 import type { TableInfo } from './catalog.js';
 import { describeIdentityChange, type IdentityChange } from './identity.js';
-import type { SchemaRegistry } from './schema-registry.js';
-import { qualifiedText } from './table-patterns.js';
+import type { SchemaRegistry } from '../schema-registry.js';
+import { qualifiedText } from '../table-patterns.js';
 
 /** After a server change: the stored table schemas against today's catalog, per on_schema_drift. */
 export function checkSchemaDrift(o: { tables: readonly TableInfo[]; schemas: SchemaRegistry; change: IdentityChange; policy: 'adapt' | 'halt'; sourceId: string; logger: Logger }): void {

@@ -1,12 +1,12 @@
-import { TidemarkError } from '../../errors/index.js';
-import type { Queryable } from './catalog.js';
-import type { ChangeAssembler } from './change-assembler.js';
-import type { AckMode, FlushTracker } from './flush-tracker.js';
-import { formatLsn, maxLsn, type Lsn } from './lsn.js';
-import type { PositionKey } from './position.js';
-import { decodePgoutput, decodeXLogDataHeader, PgoutputDecodeError, xlogDataPayload, type PrimaryKeepalive } from './protocol/index.js';
-import type { ReplicationConnection } from './replication-connection.js';
-import { ReplicationStream } from './replication-stream.js';
+import { TidemarkError } from '../../../errors/index.js';
+import type { Queryable } from '../server/catalog.js';
+import type { ChangeAssembler } from '../change-assembler.js';
+import type { FlushPolicy } from './flush-tracker.js';
+import { formatLsn, maxLsn, type Lsn } from '../lsn.js';
+import type { PositionKey } from '../position.js';
+import { decodePgoutput, decodeXLogDataHeader, PgoutputDecodeError, xlogDataPayload, type PrimaryKeepalive } from '../protocol/index.js';
+import type { ReplicationConnection } from '../replication-connection.js';
+import { ReplicationStream } from '../replication-stream.js';
 
 export interface SessionOptions {
   readonly connection: ReplicationConnection;
@@ -14,35 +14,38 @@ export interface SessionOptions {
   readonly publication: string;
   readonly startLsn: Lsn;
   readonly assembler: ChangeAssembler;
-  readonly tracker: FlushTracker;
-  readonly ackMode: AckMode;
+  readonly tracker: FlushPolicy;
   readonly statusIntervalMs: number;
   /** Key of the newest emitted event, for the flush tracker's idle rule. */
   readonly lastEmitted: () => PositionKey | null;
+  /** The first change arrived: the session is known to work (a reconnect back-off may reset). */
+  readonly onStreaming: () => void;
 }
 
 /** One START_REPLICATION session: bytes → pgoutput messages → assembler; flush LSNs from the tracker. */
 export class StreamSession {
   readonly stream: ReplicationStream;
-  /** True once any message arrived (a reconnect backoff may reset). */
-  receivedData = false;
+  private streaming = false;
 
-  constructor(private readonly o: SessionOptions) {
-    this.stream = new ReplicationStream(o.connection.client, {
-      slot: o.slot,
-      publication: o.publication,
-      startLsn: o.startLsn,
-      statusIntervalMs: o.statusIntervalMs,
+  constructor(private readonly options: SessionOptions) {
+    this.stream = new ReplicationStream(options.connection.client, {
+      slot: options.slot,
+      publication: options.publication,
+      startLsn: options.startLsn,
+      statusIntervalMs: options.statusIntervalMs,
       handler: { onXLogData: (chunk) => this.onXLogData(chunk), onKeepalive: (k) => this.onKeepalive(k) },
       status: () => {
-        const flushed = o.tracker.flushLsn(o.lastEmitted(), o.assembler.boundary);
-        return { written: maxLsn(o.tracker.written, o.assembler.boundary), flushed };
+        const flushed = options.tracker.flushLsn(options.lastEmitted(), options.assembler.boundary);
+        return { written: maxLsn(options.tracker.written, options.assembler.boundary), flushed };
       },
     });
   }
 
   private onXLogData(chunk: Buffer): void | Promise<void> {
-    this.receivedData = true;
+    if (!this.streaming) {
+      this.streaming = true;
+      this.options.onStreaming();
+    }
     let msg;
     try {
       msg = decodePgoutput(xlogDataPayload(chunk));
@@ -51,16 +54,15 @@ export class StreamSession {
       const tag = e instanceof PgoutputDecodeError ? e.tag : '';
       throw new TidemarkError('TIDEMARK_ERR_SOURCE_DECODE', `${(e as Error).message} (at LSN ${at})`, { cause: e, context: { lsn: at, tag } });
     }
-    if (this.o.ackMode === 'on-receive') this.o.tracker.received(decodeXLogDataHeader(chunk).walStart);
-    const wait = this.o.assembler.handle(msg);
-    // The library's auto-acknowledgement, reproduced for the test that shows what it loses.
-    if (this.o.ackMode === 'on-receive' && msg.tag === 'commit') this.stream.sendStatus(false);
+    const reportNow = this.options.tracker.onData?.(decodeXLogDataHeader(chunk).walStart, msg.tag) ?? false;
+    const wait = this.options.assembler.handle(msg);
+    if (reportNow) this.stream.sendStatus(false);
     return wait;
   }
 
   private onKeepalive(k: PrimaryKeepalive): void {
-    this.o.tracker.received(k.walEnd);
-    this.o.assembler.noteBoundary(k.walEnd);
+    this.options.tracker.received(k.walEnd);
+    this.options.assembler.noteBoundary(k.walEnd);
   }
 }
 

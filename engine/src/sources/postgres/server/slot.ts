@@ -1,9 +1,9 @@
 /** Replication slot and publication management over a regular SQL connection. */
-import type { Logger } from '../../logging/logger.js';
-import { TidemarkError } from '../../errors/index.js';
+import type { Logger } from '../../../logging/logger.js';
+import { TidemarkError } from '../../../errors/index.js';
 import type { Queryable, TableInfo } from './catalog.js';
-import { formatLsn, parseLsn, type Lsn } from './lsn.js';
-import { qualifiedText, quoteIdent, quoteQualified } from './table-patterns.js';
+import { formatLsn, parseLsn, type Lsn } from '../lsn.js';
+import { qualifiedText, quoteIdent, quoteQualified } from '../table-patterns.js';
 
 export interface SlotState {
   readonly name: string;

@@ -1,8 +1,8 @@
-import { TidemarkError } from '../../errors/index.js';
-import type { Logger } from '../../logging/logger.js';
+import { TidemarkError } from '../../../errors/index.js';
+import type { Logger } from '../../../logging/logger.js';
 import type { Queryable, TableInfo } from './catalog.js';
-import { identityWarning } from './schema-registry.js';
-import { qualifiedText } from './table-patterns.js';
+import { identityWarning } from '../schema-registry.js';
+import { qualifiedText } from '../table-patterns.js';
 
 export interface PreflightOptions {
   readonly sourceId: string;

@@ -1,5 +1,5 @@
-import type { ChangeEvent } from '../../event/index.js';
-import type { SourceMetrics } from '../../metrics/hooks.js';
+import type { ChangeEvent } from '../../../event/index.js';
+import type { SourceMetrics } from '../../../metrics/hooks.js';
 
 /** Counts emitted events and reports them to the metrics hooks once a second, not per event. */
 export class EventCounter {

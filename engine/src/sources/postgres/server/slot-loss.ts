@@ -1,11 +1,11 @@
-import type { PostgresSourceConfig } from '../../config/index.js';
-import { TidemarkError } from '../../errors/index.js';
-import type { Logger } from '../../logging/logger.js';
+import type { PostgresSourceConfig } from '../../../config/index.js';
+import { TidemarkError } from '../../../errors/index.js';
+import type { Logger } from '../../../logging/logger.js';
 import type { Queryable } from './catalog.js';
 import { describeIdentityChange, type IdentityChange } from './identity.js';
-import { formatLsn } from './lsn.js';
-import type { PositionKey } from './position.js';
-import type { CreatedSlot, ReplicationConnection } from './replication-connection.js';
+import { formatLsn } from '../lsn.js';
+import type { PositionKey } from '../position.js';
+import type { CreatedSlot, ReplicationConnection } from '../replication-connection.js';
 import { dropSlot, type SlotState } from './slot.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { KeyValueStore } from '../../checkpoints/checkpoint-store.js';
-import type { SystemIdentity } from './replication-connection.js';
+import type { KeyValueStore } from '../../../checkpoints/checkpoint-store.js';
+import type { SystemIdentity } from '../replication-connection.js';
 
 /** What the KV keeps about the server a source streamed from (key `identity`). */
 export interface StoredIdentity {

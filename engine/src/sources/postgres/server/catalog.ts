@@ -2,9 +2,9 @@
  * What the source asks the server's catalogs: captured tables (columns, primary key, replica
  * identity) and type rows for conversion. Plain SQL over a regular connection.
  */
-import type { ReplicaIdentity } from './protocol/index.js';
-import { compileTablePatterns, type QualifiedName } from './table-patterns.js';
-import { PG_TYPE_QUERY, type PgTypeRow } from './types/type-catalog.js';
+import type { ReplicaIdentity } from '../protocol/index.js';
+import { compileTablePatterns, type QualifiedName } from '../table-patterns.js';
+import { PG_TYPE_QUERY, type PgTypeRow } from '../types/type-catalog.js';
 
 /** The part of pg.Client the catalog needs. */
 export interface Queryable {
