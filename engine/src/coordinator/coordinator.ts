@@ -5,6 +5,7 @@ import { errorMessage, isTidemarkError, TidemarkError } from '../errors/index.js
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { NOOP_METRICS, type PipelineMetrics } from '../metrics/hooks.js';
 import type { Processor } from '../processors/processor.js';
+import { ProcessorStage } from '../processors/stage.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Source, SourceContext } from '../sources/source.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../util/backoff.js';
@@ -76,7 +77,7 @@ export class Coordinator {
   private writer!: CheckpointWriter;
   private seq = 0;
   private timer: TimerHandle | null = null;
-  private processing: Promise<void> = Promise.resolve();
+  private readonly stage: ProcessorStage;
   private readonly pauseReasons = new Set<'backpressure' | 'user'>();
   private sourceStarted = false;
   private lastAcknowledged: Position | null = null;
@@ -94,6 +95,7 @@ export class Coordinator {
     } as Coordinator['o'];
     this.processors = options.processors ?? [];
     this.dlq = options.dlq ?? null;
+    this.stage = new ProcessorStage({ ...this.o, processors: this.processors, dlq: this.dlq, deliver: (b) => this.enqueue(b), fail: (e) => this.fail(e) });
     this.policy = new CommitPolicy(options.commitPolicy, options.sinks);
     this.batcher = new Batcher(
       { maxEvents: options.batch.max_events, maxBytes: options.batch.max_bytes, respectSourceTx: options.batch.respect_source_tx },
@@ -188,7 +190,7 @@ export class Coordinator {
       if (this.sourceStarted) await this.o.source.stop();
       const dropped = this.batcher.flushComplete();
       if (dropped > 0) logger.info({ events: dropped }, 'partial transaction left for replay after restart');
-      await this.processing;
+      await this.stage.idle();
       const drained = Promise.all([...this.lanes.values()].map((l) => l.drained()));
       let timedOut = false;
       if (Number.isFinite(this.o.stopTimeoutMs)) {
@@ -214,6 +216,7 @@ export class Coordinator {
    */
   crash(): void {
     this.clearTimer();
+    this.stage.stop();
     this.writer?.close();
     for (const lane of this.lanes.values()) lane.stop();
     if (this.sourceStarted) this.o.source.stop().catch(() => {});
@@ -231,9 +234,9 @@ export class Coordinator {
     }));
   }
 
-  /** Batches sealed but not yet committed. */
+  /** Batches sealed but not yet committed (in the processor stage or waiting for sinks). */
   get inflight(): number {
-    return this.pending.length;
+    return this.pending.length + this.stage.waiting;
   }
 
   private sourceContext(resumeFrom: Position | null): SourceContext {
@@ -273,25 +276,8 @@ export class Coordinator {
     const batch: Batch = { seq: ++this.seq, events, bytes, position: events[events.length - 1]!.source.position };
     this.o.metrics.coordinator.batchSealed(events.length, bytes);
     if (this.processors.length === 0) this.enqueue(batch);
-    else this.processing = this.processing.then(() => this.process(batch));
-    if (this.pending.length >= this.o.batch.max_inflight) this.pauseSource('backpressure');
-  }
-
-  private async process(batch: Batch): Promise<void> {
-    if (isTerminal(this.stateValue)) return;
-    const started = performance.now();
-    let events: readonly ChangeEvent[] = batch.events;
-    try {
-      for (const p of this.processors) events = await p.process(events);
-    } catch (e) {
-      this.fail(asError(e, 'TIDEMARK_ERR_PIPELINE_FAILED'));
-      return;
-    }
-    this.o.metrics.coordinator.stage('process', (performance.now() - started) / 1000);
-    let bytes = 0;
-    for (const e of events) bytes += e.size;
-    // The position stays the batch's last source position even if processors dropped that event.
-    this.enqueue({ seq: batch.seq, events: [...events], bytes, position: batch.position });
+    else this.stage.push(batch);
+    if (this.inflight >= this.o.batch.max_inflight) this.pauseSource('backpressure');
   }
 
   private enqueue(batch: Batch): void {
@@ -322,7 +308,7 @@ export class Coordinator {
       if (newest) this.o.metrics.coordinator.endToEnd(Math.max(0, this.o.clock.now() - newest.ts) / 1000);
     }
     this.o.metrics.coordinator.queueDepth(this.pending.length);
-    if (this.pending.length < this.o.batch.max_inflight) this.resumeSource('backpressure');
+    if (this.inflight < this.o.batch.max_inflight) this.resumeSource('backpressure');
   }
 
   private onCheckpointsSaved(sinkIds: readonly string[], minimum: Position | null): void {

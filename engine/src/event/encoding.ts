@@ -34,5 +34,6 @@ export interface EventSerializer {
 export function createSerializer(envelope: EnvelopeSpec, encoding: 'json'): EventSerializer {
   const wrap = createEnvelope(envelope);
   const encoder = ENCODERS[encoding];
-  return { contentType: encoder.contentType, serialize: (event) => encoder.encode(wrap(event), event) };
+  // routing.raw (outbox raw_payload): the payload itself is the message, without the envelope.
+  return { contentType: encoder.contentType, serialize: (event) => encoder.encode(event.routing?.raw ? event.after : wrap(event), event) };
 }

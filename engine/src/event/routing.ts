@@ -76,6 +76,34 @@ export function defaultKey(event: ChangeEvent): string | null {
   return primaryKeyString(event);
 }
 
+/**
+ * A sink's destination template with the processor override on top (the reference's order:
+ * `ev.route()` → template → static value). An override is checked like a resolved template: an
+ * empty or illegal one is a poison `TIDEMARK_ERR_SINK_ROUTING` for that event.
+ */
+export function withRouteOverride(template: Template, options: { validate?: (value: string) => string | null; what?: string } = {}): Template {
+  const validate = options.validate ?? (() => null);
+  const what = `${options.what ?? 'template'} override (routing.topic)`;
+  return {
+    source: template.source,
+    isStatic: template.isStatic,
+    resolve(event) {
+      const topic = event.routing?.topic;
+      if (topic === undefined) return template.resolve(event);
+      const problem = topic === '' ? 'is empty' : validate(topic);
+      if (problem) throw routingError(what, topic, topic, problem, event);
+      return topic;
+    },
+  };
+}
+
+/** The message key: the processor's `routing.key`, else the sink's key template, else the primary key. */
+export function routedKey(event: ChangeEvent, template: Template | null): string | null {
+  const key = event.routing?.key;
+  if (key !== undefined) return key;
+  return template ? template.resolve(event) : primaryKeyString(event);
+}
+
 function variable(name: string, ctx: RoutingContext): (e: ChangeEvent) => unknown {
   switch (name) {
     case 'source.db':
