@@ -69,6 +69,8 @@ export class EngineProcess {
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.running) return;
     const args = [
+      // isolated-vm (javascript processors) needs it on Node 20+.
+      '--no-node-snapshot',
       ...(this.o.mutation ? ['--import', MUTATIONS] : []),
       ENGINE_BIN,
       'run',

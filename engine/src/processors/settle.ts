@@ -24,7 +24,7 @@ export interface Settled {
 export function settle(processorId: string, tenant: string, input: readonly ChangeEvent[], output: readonly ChangeEvent[]): Settled {
   if (isSubsequence(input, output)) return { events: markTransactionEnds(input, output), dropped: input.length - output.length };
   const ordered = inOriginOrder(processorId, input, output);
-  const dropped = countDropped(input, ordered);
+  const dropped = countDroppedInOrder(input, ordered);
   return { events: markTransactionEnds(input, numberCopies(ordered, tenant)), dropped };
 }
 
@@ -42,6 +42,7 @@ function isSubsequence(input: readonly ChangeEvent[], output: readonly ChangeEve
 const originKey = (e: ChangeEvent): string => `${e.tx.id}\u0000${e.tx.index}\u0000${e.copy ?? 0}`;
 
 function inOriginOrder(processorId: string, input: readonly ChangeEvent[], output: readonly ChangeEvent[]): ChangeEvent[] {
+  if (inOrderByFields(input, output)) return [...output];
   const ordinal = new Map<string, number>();
   input.forEach((e, i) => ordinal.set(originKey(e), i));
   const origins = output.map((e) => {
@@ -62,10 +63,29 @@ function inOriginOrder(processorId: string, input: readonly ChangeEvent[], outpu
   return buckets.flat();
 }
 
-function countDropped(input: readonly ChangeEvent[], output: readonly ChangeEvent[]): number {
-  const survivors = new Set(output.map(originKey));
+/** New objects, but already in input order (a script that rewrites in place): no map needed. */
+function inOrderByFields(input: readonly ChangeEvent[], output: readonly ChangeEvent[]): boolean {
+  let j = 0;
+  for (const e of output) {
+    while (j < input.length && !sameOrigin(input[j]!, e)) j++;
+    if (j === input.length) return false;
+  }
+  return true;
+}
+
+function sameOrigin(a: ChangeEvent, b: ChangeEvent): boolean {
+  return a.tx.index === b.tx.index && a.tx.id === b.tx.id && (a.copy ?? 0) === (b.copy ?? 0);
+}
+
+/** `output` is in origin order: one pass over both. */
+function countDroppedInOrder(input: readonly ChangeEvent[], output: readonly ChangeEvent[]): number {
   let dropped = 0;
-  for (const e of input) if (!survivors.has(originKey(e))) dropped++;
+  let k = 0;
+  for (const e of input) {
+    if (k < output.length && sameOrigin(e, output[k]!)) {
+      while (k < output.length && sameOrigin(e, output[k]!)) k++;
+    } else dropped++;
+  }
   return dropped;
 }
 

@@ -1,6 +1,8 @@
 /**
  * Code run inside the isolate before the user's script. It is the only code that touches the
- * batch in there: it parses the batch (JSON text in), builds event objects with `route()`, calls
+ * batch in there: it parses the batch (JSON text in: `{s: [sources], k: [primary keys], e: [[id,
+ * op, source#, key#, before, after, tx id, tx index, tx end, ts, tags|0, routing|0, outbox|0]]}`,
+ * as wire.ts writes it), builds event objects with `route()`, calls
  * the user's function, checks the result's shape and hands back JSON text. The host parses and
  * validates that text again, so nothing the script does can reach past plain data.
  *
@@ -53,19 +55,21 @@ export const BOOTSTRAP = String.raw`
     return out;
   }
 
+  // Sources and primary keys are shared by the events of a batch: frozen, as they are read-only.
+  const freeze = (o) => Object.freeze(o);
   class Event {
-    constructor(v) {
-      this.id = v.id;
-      this.op = v.op;
-      this.source = v.source;
-      this.before = v.before;
-      this.after = v.after;
-      this.tx = v.tx;
-      this.ts_ms = v.ts_ms;
-      this.primary_key = v.primary_key;
-      this.tags = v.tags;
-      this.routing = v.routing;
-      if (v.outbox !== undefined) this.outbox = v.outbox;
+    constructor(r, sources, keys) {
+      this.id = r[0];
+      this.op = r[1];
+      this.source = sources[r[2]];
+      this.before = r[4];
+      this.after = r[5];
+      this.tx = { id: r[6], index: r[7], end: r[8] };
+      this.ts_ms = r[9];
+      this.primary_key = keys[r[3]];
+      this.tags = r[10] === 0 ? [] : r[10];
+      this.routing = r[11] === 0 ? null : r[11];
+      if (r[12] !== 0) this.outbox = r[12];
     }
     /** The reference's dynamic routing: replaces (does not merge) any earlier routing. */
     route(r) {
@@ -103,11 +107,13 @@ export const BOOTSTRAP = String.raw`
 
   function run(input, fn) {
     logs = [];
-    const views = parse(input);
+    const batch = parse(input);
+    const sources = batch.s.map(freeze);
+    const keys = batch.k.map(freeze);
     const origin = new Map();
-    const events = views.map((v, i) => {
-      origin.set(v.id, i);
-      return new Event(v);
+    const events = batch.e.map((r, i) => {
+      origin.set(r[0], i);
+      return new Event(r, sources, keys);
     });
     const result = fn(events);
     if (result.length > MAX_FANOUT * events.length + 16) throw new RangeError('the function returned ' + result.length + ' events for ' + events.length + ': more than ' + MAX_FANOUT + ' per input event');
@@ -127,12 +133,12 @@ export const BOOTSTRAP = String.raw`
   // Compiles and warms this code path (parse, events, result, stringify) on synthetic events,
   // without the user's function, so the first real batch is not charged V8's cold start.
   g.__tidemark_warm = (n) => {
-    const views = [];
+    const rows = [];
     for (let i = 0; i < n; i++) {
       const row = { id: i, name: 'row ' + i, amount: '12.50', flag: i % 2 === 0, doc: { a: [i, 'x'], b: null } };
-      views.push({ id: 'w' + i, op: 'u', source: { connector: 'warm', name: 'warm', db: 'db', table: 't' }, before: row, after: row, tx: { id: 'tx', index: i, end: i === n - 1 }, ts_ms: 0, primary_key: ['id'], tags: [], routing: i % 2 ? null : { topic: 't', key: 'k', headers: { h: 'v' } } });
+      rows.push(['w' + i, 'u', 0, 0, row, row, 'tx', i, i === n - 1, 0, i % 3 ? 0 : ['t'], i % 2 ? 0 : { topic: 't', key: 'k', headers: { h: 'v' } }, 0]);
     }
-    const input = stringify(views);
+    const input = stringify({ s: [{ connector: 'warm', name: 'warm', db: 'db', table: 't' }], k: [['id']], e: rows });
     for (let k = 0; k < 3; k++) run(input, (events) => events);
     delete g.__tidemark_warm;
     return true;
