@@ -1,9 +1,9 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import type { Batch, ChangeEvent, EventSerializer, Template } from '../../event/index.js';
-import { eventHeaders, idempotencyKey, routedKey } from '../../event/index.js';
+import { eventHeaders, idempotencyKey, routedDestination, routedKey } from '../../event/index.js';
 import { isTidemarkError, TidemarkError } from '../../errors/index.js';
 import type { PoisonedEvent } from '../sink.js';
-import { subjectMatches } from './subjects.js';
+import { subjectMatches, subjectProblem } from './subjects.js';
 
 export interface NatsMessage {
   readonly subject: string;
@@ -43,7 +43,7 @@ export function buildMessages(batch: Batch, ctx: MessageContext): { messages: Na
 
 function buildMessage(event: ChangeEvent, ctx: MessageContext): NatsMessage {
   const table = `${event.source.db}.${event.source.table}`;
-  const subject = ctx.subject.resolve(event);
+  const subject = routedDestination(event, ctx.subject, { what: 'subject', validate: subjectProblem });
   if (ctx.streamSubjects && !ctx.streamSubjects.some((f) => subjectMatches(f, subject))) {
     throw new TidemarkError('TIDEMARK_ERR_SINK_ROUTING', `subject "${subject}" of event ${event.id} (${table}) is not captured by stream ${ctx.streamName} (subjects: ${ctx.streamSubjects.join(', ')})`, {
       context: { event: event.id, table, subject },

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { NatsSinkConfig } from '../../config/index.js';
-import { compileTemplate, createSerializer, withRouteOverride, type Batch, type EventSerializer, type Position, type Template } from '../../event/index.js';
+import { compileTemplate, createSerializer, type Batch, type EventSerializer, type Position, type Template } from '../../event/index.js';
 import { errorKind, TidemarkError, type ErrorKind } from '../../errors/index.js';
 import type { DeliveryReport, PoisonedEvent, Sink, SinkContext } from '../sink.js';
 import { AckInbox } from './ack-inbox.js';
@@ -33,7 +33,7 @@ export class NatsSink implements Sink {
   constructor(private readonly config: NatsSinkConfig, private readonly ctx: SinkContext) {
     this.id = config.id;
     this.required = config.required;
-    this.subject = withRouteOverride(compileTemplate(config.subject, ctx, { what: 'subject', validate: subjectProblem }), { what: 'subject', validate: subjectProblem });
+    this.subject = compileTemplate(config.subject, ctx, { what: 'subject', validate: subjectProblem });
     this.key = config.key ? compileTemplate(config.key, ctx, { what: 'key' }) : null;
     this.serializer = createSerializer(config.envelope, config.encoding);
   }

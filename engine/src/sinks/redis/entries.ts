@@ -1,5 +1,5 @@
 import type { Batch, ChangeEvent, EventSerializer, Template } from '../../event/index.js';
-import { eventHeaders, idempotencyKey, routedKey } from '../../event/index.js';
+import { eventHeaders, idempotencyKey, routedDestination, routedKey } from '../../event/index.js';
 import { isTidemarkError, TidemarkError } from '../../errors/index.js';
 import type { PoisonedEvent } from '../sink.js';
 
@@ -40,7 +40,7 @@ export function buildEntries(batch: Batch, ctx: EntryContext): { entries: Stream
 }
 
 function buildEntry(event: ChangeEvent, ctx: EntryContext): StreamEntry {
-  const stream = ctx.stream.resolve(event);
+  const stream = routedDestination(event, ctx.stream, { what: 'stream' });
   const payload = ctx.serializer.serialize(event);
   const fields: Array<string | Buffer> = ['event', payload, 'idempotency_key', idempotencyKey(ctx.tenant, event)];
   const key = routedKey(event, ctx.key);

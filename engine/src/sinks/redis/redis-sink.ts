@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisSinkConfig } from '../../config/index.js';
-import { compileTemplate, createSerializer, withRouteOverride, type Batch, type EventSerializer, type Position, type Template } from '../../event/index.js';
+import { compileTemplate, createSerializer, type Batch, type EventSerializer, type Position, type Template } from '../../event/index.js';
 import { TidemarkError } from '../../errors/index.js';
 import type { DeliveryReport, Sink, SinkContext } from '../sink.js';
 import { createRedisClient } from './client.js';
@@ -30,7 +30,7 @@ export class RedisSink implements Sink {
     this.id = config.id;
     this.required = config.required;
     this.ownsCheckpoint = config.exactly_once;
-    this.stream = withRouteOverride(compileTemplate(config.stream, ctx, { what: 'stream' }), { what: 'stream' });
+    this.stream = compileTemplate(config.stream, ctx, { what: 'stream' });
     this.key = config.key ? compileTemplate(config.key, ctx, { what: 'key' }) : null;
     this.serializer = createSerializer(config.envelope, config.encoding);
     this.ckey = checkpointKey(ctx.pipeline, config.id);
