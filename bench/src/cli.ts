@@ -3,6 +3,7 @@ import { benchCheckers } from './checkers.js';
 import { benchControlPlane } from './control-plane.js';
 import { benchCoordinator } from './coordinator.js';
 import { benchKafkaEncode } from './kafka-encode.js';
+import { benchProcessors } from './processors.js';
 import { printResults, type BenchResult } from './report.js';
 import { benchSinkKafka } from './sink-kafka.js';
 import { benchSinkNats } from './sink-nats.js';
@@ -19,6 +20,7 @@ const BENCHES: Record<string, { run: Bench; about: string }> = {
   'control-plane': { run: benchControlPlane, about: 'pipeline manager with Prometheus + activity hooks vs metrics off (memory source -> null sink)' },
   coordinator: { run: benchCoordinator, about: 'in-memory source -> coordinator -> null sink, batches of 2,000' },
   'kafka-encode': { run: benchKafkaEncode, about: 'the Kafka sink\'s CPU per event without a broker: records built (envelope, JSON, key, headers) for librdkafka, each envelope x header layout' },
+  processors: { run: benchProcessors, about: 'in-memory source -> coordinator -> null sink with no processor, a no-op and a redaction javascript script, and a filter' },
   'sink-redis': { run: benchSinkRedis, about: '1M events of ~500 bytes -> coordinator -> Redis Streams sink (native server), at-least-once and exactly-once' },
   'sink-nats': { run: benchSinkNats, about: '1M events of ~500 bytes -> coordinator -> NATS JetStream sink (native server), every publish acked, Nats-Msg-Id dedup' },
   'source-mysql': { run: benchSourceMysql, about: '1M-row binlog backlog (multi-row, then single-row transactions) -> MySQL source (native MariaDB) -> coordinator -> null sink, batches of 2,000' },

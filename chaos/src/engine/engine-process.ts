@@ -71,6 +71,8 @@ export class EngineProcess {
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.running) return;
     const args = [
+      // isolated-vm (javascript processors) needs it on Node 20+.
+      '--no-node-snapshot',
       ...(this.options.nodeArgs ?? []),
       ...(this.options.mutation ? ['--import', MUTATIONS] : []),
       ENGINE_BIN,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createCheckers } from '../checkers/index.js';
+import { processedHistory } from '../checkers/processed-history.js';
 import { EngineProcess } from '../engine/engine-process.js';
 import type { SinkHistory, SourceHistory, Verdict } from '../history/index.js';
 import { allocatePort } from '../infra/ports.js';
@@ -86,7 +87,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     sampler = new Sampler({ sinks, baseline, workload: () => wlRef, engine, pipeline: ns.pipeline, startedAt, onSample: (s) => progress.sample(s, activeFaults()) });
     nemesis.start();
     sampler.start();
-    const history: SourceHistory = await abortable(workload.done(), signal);
+    // With processors in the pipeline, the sinks must hold what they make of the source history.
+    const history: SourceHistory = await processedHistory(await abortable(workload.done(), signal), prepared.pipeline.document);
     const workloadEndedAt = Date.now();
 
     clock.start('heal');

@@ -1,5 +1,6 @@
 import type { Batch, ChangeEvent, Position } from '../event/index.js';
 import { errorMessage, isTidemarkError, TidemarkError } from '../errors/index.js';
+import { ProcessorStage } from '../processors/stage.js';
 import type { SourceContext } from '../sources/source.js';
 import { Batcher, type SealedEvents } from './batcher.js';
 import { BatchTimer } from './batch-timer.js';
@@ -8,7 +9,6 @@ import { CommitPolicy } from './commit-policy.js';
 import { CommitQueue, type CommitStep } from './commit-queue.js';
 import { withDefaults, type CoordinatorOptions, type Settings } from './coordinator-options.js';
 import { canTransition, isTerminal, type PipelineState } from './lifecycle.js';
-import { ProcessorStage } from './processor-stage.js';
 import { SinkSupervisor, type SinkStatus } from './sink-supervisor.js';
 import { SourceGate } from './source-gate.js';
 import { minimumPosition } from './positions.js';
@@ -62,11 +62,13 @@ export class Coordinator {
     this.timer = new BatchTimer(settings.clock, options.batch.max_ms, () => !this.halted && this.batcher.sealOnTimer());
     this.stage = new ProcessorStage({
       pipeline: options.pipeline,
+      tenant: options.tenant,
       processors: options.processors ?? [],
-      metrics: metrics.coordinator,
-      onOutput: (batch) => this.enqueue(batch),
-      onFailure: (error) => this.fail(error),
-      halted: () => isTerminal(this.stateValue),
+      dlq: options.dlq ?? null,
+      logger,
+      metrics,
+      deliver: (batch) => this.enqueue(batch),
+      fail: (error) => this.fail(error),
     });
     this.sinks = new SinkSupervisor({
       pipeline: options.pipeline,
@@ -171,6 +173,7 @@ export class Coordinator {
   crash(): void {
     this.lifetime.abort();
     this.timer.cancel();
+    this.stage.stop();
     this.writer?.close();
     this.sinks.stop();
     this.gate.abandon();
@@ -180,9 +183,9 @@ export class Coordinator {
     return this.sinks.status();
   }
 
-  /** Batches sealed but not yet committed. */
+  /** Batches sealed but not yet committed (in the processor stage or waiting for sinks). */
   get inflight(): number {
-    return this.commits.depth;
+    return this.commits.depth + this.stage.waiting;
   }
 
   private get halted(): boolean {
@@ -213,8 +216,8 @@ export class Coordinator {
     if (this.batcher.openEvents === 0) this.timer.cancel();
     const batch: Batch = { seq: ++this.seq, events, bytes, position: events[events.length - 1]!.source.position };
     this.settings.metrics.coordinator.batchSealed(events.length, bytes);
-    this.stage.submit(batch);
-    this.gate.pauseIfFull(this.commits.depth);
+    this.stage.push(batch);
+    this.gate.pauseIfFull(this.inflight);
   }
 
   private enqueue(batch: Batch): void {
@@ -235,7 +238,7 @@ export class Coordinator {
       if (newest) metrics.coordinator.endToEnd(Math.max(0, clock.now() - newest.ts) / 1000);
     }
     metrics.coordinator.queueDepth(this.commits.depth);
-    this.gate.resumeIfRoom(this.commits.depth);
+    this.gate.resumeIfRoom(this.inflight);
   }
 
   private onCheckpointsSaved(sinkIds: readonly string[], minimum: Position | null): void {

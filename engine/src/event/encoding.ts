@@ -49,5 +49,6 @@ export function createSerializer(envelope: EnvelopeSpec, encoding: 'json'): Even
   if (text) return { contentType: jsonEncoder.contentType, serialize: (event) => encodeJsonText(text, event) };
   const wrap = createEnvelope(envelope);
   const encoder = ENCODERS[encoding];
-  return { contentType: encoder.contentType, serialize: (event) => encoder.encode(wrap(event), event) };
+  // routing.raw (outbox raw_payload): the payload itself is the message, without the envelope.
+  return { contentType: encoder.contentType, serialize: (event) => encoder.encode(event.routing?.raw ? event.after : wrap(event), event) };
 }

@@ -20,9 +20,9 @@ export type Envelope = (event: ChangeEvent) => unknown;
 export function createEnvelope(spec: EnvelopeSpec): Envelope {
   switch (spec.type) {
     case 'native':
-      return (e) => ({ before: e.before, after: e.after, source: sourceBlock(e, true), op: e.op, ts_ms: e.ts });
+      return (e) => withTags({ before: e.before, after: e.after, source: sourceBlock(e, true), op: e.op, ts_ms: e.ts }, e);
     case 'debezium':
-      return (e) => ({ schema: null, payload: { before: e.before, after: e.after, source: sourceBlock(e, false), op: e.op, ts_ms: e.ts } });
+      return (e) => ({ schema: null, payload: withTags({ before: e.before, after: e.after, source: sourceBlock(e, false), op: e.op, ts_ms: e.ts }, e) });
     case 'cloudevents': {
       const prefix = spec.type_prefix;
       return (e) => ({
@@ -83,6 +83,8 @@ class SourceBlockCache {
 function isPlainShape(e: ChangeEvent): boolean {
   const s = e.source;
   return (
+    // Tags (set by processors) take the general path, which places them as the reference does.
+    !(e.tags && e.tags.length > 0) &&
     e.before !== undefined && e.after !== undefined && typeof e.ts === 'number' && typeof e.op === 'string' &&
     typeof s.connector === 'string' && typeof s.name === 'string' && typeof s.db === 'string' && typeof s.table === 'string'
   );
@@ -95,6 +97,12 @@ function json(value: unknown): string {
 /** JSON.stringify of a number (NaN and the infinities become null). */
 function jsonNumber(n: number): string {
   return Number.isFinite(n) ? String(n) : 'null';
+}
+
+/** The reference's `tags` field, only when a processor set some: other events serialise as before. */
+function withTags(body: Record<string, unknown>, e: ChangeEvent): Record<string, unknown> {
+  if (e.tags && e.tags.length > 0) body.tags = e.tags;
+  return body;
 }
 
 const CLOUDEVENT_TYPES: Record<Op, string> = { c: 'created', u: 'updated', d: 'deleted', r: 'snapshot', t: 'truncated' };

@@ -32,10 +32,16 @@ export interface CoordinatorMetrics {
   poisoned(sinkId: string, kind: string): void;
 }
 
-/** Reported by the runtime around every processor invocation (one call per batch). */
+/** Reported by the processor stage around every processor invocation (one call per batch). */
 export interface ProcessorMetrics {
   latency(seconds: number): void;
   failed(): void;
+  /** Events into and out of the processor for one batch, and input events with nothing derived from them. */
+  events(input: number, output: number, dropped: number): void;
+  /** A javascript processor stopped on a batch by one of its limits (`cpu_ms`, `mem_mb`, `timeout_ms`). */
+  limitExceeded(limit: string): void;
+  /** Outbox: rows turned into messages, and rows dropped per reason (non_insert, non_object, null_payload, strict_missing_fields). */
+  outbox(transformed: number, dropped: Readonly<Record<string, number>>): void;
 }
 
 export interface PipelineMetrics {
@@ -48,7 +54,7 @@ export interface PipelineMetrics {
 const noop = (): void => {};
 export const NOOP_SOURCE_METRICS: SourceMetrics = { events: noop, bytes: noop, reconnected: noop, lag: noop };
 export const NOOP_SINK_METRICS: SinkMetrics = { delivered: noop, failed: noop, txnCommitted: noop, txnAborted: noop };
-export const NOOP_PROCESSOR_METRICS: ProcessorMetrics = { latency: noop, failed: noop };
+export const NOOP_PROCESSOR_METRICS: ProcessorMetrics = { latency: noop, failed: noop, events: noop, limitExceeded: noop, outbox: noop };
 export const NOOP_COORDINATOR_METRICS: CoordinatorMetrics = { batchSealed: noop, stage: noop, checkpointSaved: noop, endToEnd: noop, queueDepth: noop, poisoned: noop };
 export const NOOP_METRICS: PipelineMetrics = {
   source: () => NOOP_SOURCE_METRICS,

@@ -177,7 +177,23 @@ export class PrometheusMetrics {
   private processorHooks(pipeline: string, processor: string): ProcessorMetrics {
     const l = { pipeline, processor };
     const latency = this.f.processorLatency.labels(l);
-    return { latency: (s) => latency.observe(s), failed: () => this.f.processorErrors.inc(l) };
+    const input = this.f.processorEventsIn.labels(l);
+    const output = this.f.processorEventsOut.labels(l);
+    const dropped = this.f.processorDropped.labels(l);
+    return {
+      latency: (s) => latency.observe(s),
+      failed: () => this.f.processorErrors.inc(l),
+      events: (i, o, d) => {
+        input.inc(i);
+        output.inc(o);
+        dropped.inc(d);
+      },
+      limitExceeded: (limit) => this.f.processorLimits.inc({ ...l, limit }),
+      outbox: (transformed, drops) => {
+        this.f.outboxTransformed.inc(l, transformed);
+        for (const [reason, n] of Object.entries(drops)) if (n > 0) this.f.outboxDropped.inc({ ...l, reason }, n);
+      },
+    };
   }
 }
 

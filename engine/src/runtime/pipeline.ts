@@ -6,7 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import { fanOutMetrics, NOOP_METRICS, PipelineActivity, type PipelineMetrics } from '../metrics/index.js';
 import type { BackoffPolicy } from '../util/backoff.js';
 import { Retrier } from '../util/retry/index.js';
-import { REGISTRY_COMPONENTS, timedProcessor, type ComponentFactory } from './components.js';
+import { REGISTRY_COMPONENTS, type ComponentFactory } from './components.js';
 
 export interface PipelineDeps {
   readonly backend: CheckpointBackend;
@@ -196,7 +196,7 @@ export class Pipeline {
     const sinks = spec.spec.sinks.map((s) =>
       components.sink(s, { pipeline: name, tenant, logger: logger.child({ sink: s.config.id }), metrics: metrics.sink(s.config.id), dlqEnabled: dlq !== null }),
     );
-    const processors = spec.spec.processors.map((p) => timedProcessor(components.processor(p, { pipeline: name }), metrics.processor(p.id)));
+    const processors = spec.spec.processors.map((p) => components.processor(p, { pipeline: name, tenant, logger: logger.child({ processor: p.id }), metrics: metrics.processor(p.id) }));
     const coordinator: Coordinator = new Coordinator({
       pipeline: name,
       tenant,

@@ -53,7 +53,7 @@ describe('processor stage', () => {
       },
     });
     expect(c.state).toBe('failed');
-    expect(c.failure).toMatchObject({ code: 'TIDEMARK_ERR_PIPELINE_FAILED', kind: 'fatal', message: 'processor js-1 failed: boom', context: { pipeline: 'p', processor: 'js-1', batch: 'p#2' } });
+    expect(c.failure).toMatchObject({ code: 'TIDEMARK_ERR_PIPELINE_FAILED', kind: 'fatal', message: 'processor js-1 failed: boom', context: { processor: 'js-1', batch: 2 } });
     expect(offsets(sink.events)).toEqual([0, 1]);
     expect(checkpoint === null || (checkpoint as { offset: number }).offset <= 1).toBe(true);
   });

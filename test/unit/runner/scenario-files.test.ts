@@ -34,6 +34,9 @@ describe('the shipped scenarios', () => {
     for (const name of ['pg-failover', 'slot-dropped']) expect(byName.get(name)).toMatchObject({ sources: ['postgres'], destructive: true, expect: { outcome: 'halted', code: 'TIDEMARK_ERR_SOURCE_POSITION_LOST' } });
     expect(byName.get('binlog-purge')).toMatchObject({ sources: ['mysql'], destructive: true, expect: { outcome: 'halted', code: 'TIDEMARK_ERR_SOURCE_POSITION_LOST' } });
     expect(byName.get('exactly-once')!.checkers).toContain('torn-transaction');
+    // Processors (issue 15): both families, a crash and a partition, a processor chain in the pipeline.
+    expect(byName.get('processors')).toMatchObject({ sources: ['mysql', 'postgres'], pipeline: 'processors.yaml' });
+    expect(byName.get('processors')!.nemesis.map((n) => n.fault)).toEqual(expect.arrayContaining(['kill-engine', 'partition']));
     // Every sink kind is judged somewhere, and exactly_once varies across scenarios.
     const eos = [...byName.values()].map((s) => s.sinks.kafka?.exactly_once);
     expect(eos).toContain(true);

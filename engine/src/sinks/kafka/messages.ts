@@ -1,5 +1,5 @@
 import type { KafkaSinkConfig } from '../../config/sinks.js';
-import { compileTemplate, createSerializer, defaultKey, metadataHeaders, type ChangeEvent, type EventSerializer, type MetadataLayout, type Template } from '../../event/index.js';
+import { compileTemplate, createSerializer, metadataHeaders, routedKey, withRouteOverride, type ChangeEvent, type EventSerializer, type MetadataLayout, type Template } from '../../event/index.js';
 import { isTidemarkError, TidemarkError } from '../../errors/index.js';
 import type { PoisonedEvent } from '../sink.js';
 import type { OutgoingMessage, TopicMessages } from './adapter.js';
@@ -26,7 +26,7 @@ export interface BuiltMessages {
 /**
  * Turns events into Kafka records: the envelope + encoding as value, the key template's value
  * (or the serialised primary key, so per-key order maps onto one partition), the event headers,
- * and the topic template's value. Events that cannot be routed, encoded or fit under
+ * and the topic template's value; a processor's `routing` overrides topic and key and adds headers. Events that cannot be routed, encoded or fit under
  * `message.max.bytes` come back as poison instead of failing the batch.
  */
 export class MessageBuilder {
@@ -37,7 +37,8 @@ export class MessageBuilder {
 
   constructor(config: KafkaSinkConfig, private readonly ctx: { pipeline: string; tenant: string; maxMessageBytes: number }) {
     this.layout = config.metadata_headers;
-    this.topic = compileTemplate(config.topic, ctx, { what: `kafka sink ${config.id} topic`, validate: topicProblem });
+    const what = `kafka sink ${config.id} topic`;
+    this.topic = withRouteOverride(compileTemplate(config.topic, ctx, { what, validate: topicProblem }), { what, validate: topicProblem });
     this.key = config.key === undefined ? null : compileTemplate(config.key, ctx, { what: `kafka sink ${config.id} key` });
     this.serializer = createSerializer(config.envelope, config.encoding);
   }
@@ -66,10 +67,12 @@ export class MessageBuilder {
   }
 
   private message(event: ChangeEvent): OutgoingMessage {
-    const keyText = this.key ? this.key.resolve(event) : defaultKey(event);
+    const keyText = routedKey(event, this.key);
     const key = keyText === null ? null : Buffer.from(keyText);
     const value = this.serializer.serialize(event);
-    const headers = metadataHeaders(this.layout, event, this.ctx.tenant);
+    const metadata = metadataHeaders(this.layout, event, this.ctx.tenant);
+    // A processor's routing headers travel too; the tidemark metadata wins a name clash.
+    const headers = event.routing?.headers ? { ...event.routing.headers, ...metadata } : metadata;
     // Headers are a few hundred bytes: only count them exactly when the record is near the limit.
     const size = value.length + (key?.length ?? 0) + HEADER_ALLOWANCE < this.ctx.maxMessageBytes ? 0 : recordSize(key, value, headers);
     if (size > this.ctx.maxMessageBytes) {
