@@ -23,6 +23,7 @@ import { KAFKA_ERRORS } from './codes/kafka.js';
 import { REDIS_ERRORS } from './codes/redis.js';
 import { NATS_ERRORS } from './codes/nats.js';
 import { HTTP_ERRORS } from './codes/http.js';
+import { SCHEMA_ERRORS } from './codes/schema.js';
 
 export type { ErrorDefinition, ErrorKind, Remedy } from './definition.js';
 
@@ -40,6 +41,7 @@ export const ERROR_CODES = {
   ...REDIS_ERRORS,
   ...NATS_ERRORS,
   ...HTTP_ERRORS,
+  ...SCHEMA_ERRORS,
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,3 +1,5 @@
+import type { EventSchema } from '../schema/event-schema.js';
+
 /**
  * The one event model every source produces and every sink consumes.
  * Sources and sinks never import each other; they meet here.
@@ -60,6 +62,12 @@ export interface ChangeEvent {
   readonly primaryKey: readonly string[];
   /** Set by sources on events that the outbox processor should route. */
   readonly outbox?: OutboxTag;
+  /**
+   * The table's columns as the row was decoded: the schema current at this event's position
+   * (what a replay after a crash decodes with too). Encoders that need types (Avro) use it; one
+   * shared object per table version. Absent for events a source cannot describe.
+   */
+  readonly schema?: EventSchema;
 }
 
 export interface OutboxTag {

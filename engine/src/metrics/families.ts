@@ -53,6 +53,12 @@ export function createFamilies(registry: Registry) {
     sinkLastCheckpoint: gauge('tidemark_sink_last_checkpoint_timestamp_seconds', 'Unix time of the last checkpoint save covering this sink.', ['pipeline', 'sink']),
     sinkBacklog: gauge('tidemark_sink_backlog_batches', 'Batches queued for this sink and not yet acknowledged.', ['pipeline', 'sink']),
 
+    // Avro encoding (the reference's deltaforge_avro_* families).
+    avroEncoded: counter('tidemark_avro_encode_total', 'Events encoded as Avro, by schema path: ddl (from the source column types) or inferred (from JSON values).', ['pipeline', 'sink', 'path']),
+    avroRegistrations: counter('tidemark_avro_schema_registrations_total', 'Schemas registered (or found) in the schema registry.', ['pipeline', 'sink']),
+    avroCacheFallback: counter('tidemark_avro_sr_cache_fallback_total', 'Events encoded with cached schema ids while the schema registry was unreachable.', ['pipeline', 'sink']),
+    avroFailures: counter('tidemark_avro_encode_failure_total', 'Avro encoding failures: sr_unavailable (a batch waits for the registry), schema_mismatch (an event does not fit its schema: poison), incompatible (the registry rejected a version).', ['pipeline', 'sink', 'reason']),
+
     // Dead letter queue (the journal reports these through JournalMetrics).
     dlqEvents: counter('tidemark_dlq_events_total', 'Poison events routed to the DLQ.', ['pipeline', 'sink', 'error_kind']),
     dlqEntries: gauge('tidemark_dlq_entries', 'Current unacked DLQ entries.', ['pipeline']),

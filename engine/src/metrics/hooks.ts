@@ -38,11 +38,25 @@ export interface ProcessorMetrics {
   failed(): void;
 }
 
+/** Avro encoding of one sink (the reference's deltaforge_avro_* families); called per batch. */
+export interface EncodingMetrics {
+  /** `ddl`: schema derived from the source's column types; `inferred`: from the JSON values (no source schema). */
+  encoded(path: 'ddl' | 'inferred', events: number): void;
+  /** A schema registered (or found) in the registry. */
+  registered(): void;
+  /** Events encoded with cached schema ids while the registry was unreachable. */
+  cacheFallback(events: number): void;
+  /** `sr_unavailable`: a batch waits for the registry; `schema_mismatch`: an event does not fit its schema (poison); `incompatible`: the registry rejected a version. */
+  failed(reason: 'sr_unavailable' | 'schema_mismatch' | 'incompatible', events: number): void;
+}
+
 export interface PipelineMetrics {
   source(id: string): SourceMetrics;
   sink(id: string): SinkMetrics;
   processor(id: string): ProcessorMetrics;
   readonly coordinator: CoordinatorMetrics;
+  /** Avro encoding metrics of a sink; absent where nobody collects them. */
+  encoding?(sinkId: string): EncodingMetrics;
 }
 
 const noop = (): void => {};
@@ -50,6 +64,7 @@ export const NOOP_SOURCE_METRICS: SourceMetrics = { events: noop, bytes: noop, r
 export const NOOP_SINK_METRICS: SinkMetrics = { delivered: noop, failed: noop, txnCommitted: noop, txnAborted: noop };
 export const NOOP_PROCESSOR_METRICS: ProcessorMetrics = { latency: noop, failed: noop };
 export const NOOP_COORDINATOR_METRICS: CoordinatorMetrics = { batchSealed: noop, stage: noop, checkpointSaved: noop, endToEnd: noop, queueDepth: noop, poisoned: noop };
+export const NOOP_ENCODING_METRICS: EncodingMetrics = { encoded: noop, registered: noop, cacheFallback: noop, failed: noop };
 export const NOOP_METRICS: PipelineMetrics = {
   source: () => NOOP_SOURCE_METRICS,
   sink: () => NOOP_SINK_METRICS,

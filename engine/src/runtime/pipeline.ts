@@ -185,7 +185,7 @@ export class Pipeline {
     const dlq = this.journal();
     const source = components.source(spec.spec.source, { pipeline: name, tenant, logger: logger.child({ source: spec.spec.source.config.id }) });
     const sinks = spec.spec.sinks.map((s) =>
-      components.sink(s, { pipeline: name, tenant, logger: logger.child({ sink: s.config.id }), metrics: metrics.sink(s.config.id), dlqEnabled: dlq !== null }),
+      components.sink(s, { pipeline: name, tenant, logger: logger.child({ sink: s.config.id }), metrics: metrics.sink(s.config.id), dlqEnabled: dlq !== null, ...(metrics.encoding ? { encodingMetrics: metrics.encoding(s.config.id) } : {}) }),
     );
     const processors = spec.spec.processors.map((p) => timedProcessor(components.processor(p, { pipeline: name }), metrics.processor(p.id)));
     const coordinator: Coordinator = new Coordinator({

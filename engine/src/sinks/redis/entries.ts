@@ -40,7 +40,7 @@ export function buildEntries(batch: Batch, ctx: EntryContext): { entries: Stream
 
 function buildEntry(event: ChangeEvent, ctx: EntryContext): StreamEntry {
   const stream = ctx.stream.resolve(event);
-  const payload = ctx.serializer.serialize(event);
+  const payload = ctx.serializer.serialize(event, stream);
   const fields: Array<string | Buffer> = ['event', payload, 'idempotency_key', idempotencyKey(ctx.tenant, event)];
   const key = ctx.key ? ctx.key.resolve(event) : defaultKey(event);
   if (key !== null) fields.push('df-key', key);
