@@ -5,6 +5,7 @@ import { errorMessage, isTidemarkError, TidemarkError } from '../errors/index.js
 import type { Logger } from '../logging/logger.js';
 import { fanOutMetrics, NOOP_METRICS, PipelineActivity, type PipelineMetrics } from '../metrics/index.js';
 import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
+import type { Sink } from '../sinks/sink.js';
 import { REGISTRY_COMPONENTS, timedProcessor, type ComponentFactory } from './components.js';
 
 export interface PipelineDeps {
@@ -51,6 +52,8 @@ export class Pipeline {
   private started: Promise<void> = Promise.resolve();
   private dlq: DeadLetterQueue | null = null;
   private specValue: PipelineSpec;
+  /** The sinks of the current run (for schema reloads). */
+  private liveSinks: readonly Sink[] = [];
   readonly activity = new PipelineActivity();
 
   constructor(spec: PipelineSpec, private readonly deps: PipelineDeps) {
@@ -145,6 +148,21 @@ export class Pipeline {
     return this.dlq;
   }
 
+  /**
+   * POST /pipelines/{name}/schemas/reload: every sink of the current run forgets the encoding
+   * schemas it cached (Avro ids), so the next batches look them up in the registry again. Source
+   * schemas need no reload: each event carries the columns it was decoded with.
+   */
+  async reloadSchemas(): Promise<{ sinks: string[] }> {
+    const reloaded: string[] = [];
+    for (const sink of this.liveSinks) {
+      if (!sink.reloadSchemas) continue;
+      await sink.reloadSchemas();
+      reloaded.push(sink.id);
+    }
+    return { sinks: reloaded };
+  }
+
   /** Stops and releases everything this pipeline holds (DELETE, process exit). */
   async dispose(): Promise<void> {
     await this.stop();
@@ -187,6 +205,7 @@ export class Pipeline {
     const sinks = spec.spec.sinks.map((s) =>
       components.sink(s, { pipeline: name, tenant, logger: logger.child({ sink: s.config.id }), metrics: metrics.sink(s.config.id), dlqEnabled: dlq !== null, ...(metrics.encoding ? { encodingMetrics: metrics.encoding(s.config.id) } : {}) }),
     );
+    this.liveSinks = sinks;
     const processors = spec.spec.processors.map((p) => timedProcessor(components.processor(p, { pipeline: name }), metrics.processor(p.id)));
     const coordinator: Coordinator = new Coordinator({
       pipeline: name,
