@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, nonEmptyString, oneOf, positiveInt, stringMap } from './primitives.js';
+import { bool, nonEmptyString, oneOf, positiveInt, show, stringMap } from './primitives.js';
 
 export const envelopeSpec = z
   .union(
@@ -46,16 +46,16 @@ export const avroEncodingSpec = z
     if ((v.tls?.cert_file === undefined) !== (v.tls?.key_file === undefined)) ctx.addIssue({ code: 'custom', path: ['tls', v.tls?.cert_file === undefined ? 'cert_file' : 'key_file'], message: 'cert_file and key_file go together (client certificate)' });
   });
 
-/** `json` (default) or `{type: avro, schema_registry_url, ...}`. */
+/**
+ * `json` (default) or `{type: avro, schema_registry_url, ...}`. A bare word is read as `{type: word}`
+ * so `encoding: avro` reports the missing registry URL rather than a generic mismatch.
+ */
 export const encodingSpec = z
-  .union(
-    [
-      oneOf(['json'] as const),
-      z.strictObject({ type: z.literal('json') }).transform(() => 'json' as const),
-      avroEncodingSpec,
-    ],
-    { error: (i) => (i.input === 'avro' ? 'encoding avro needs a schema registry: write {type: avro, schema_registry_url: <url>}' : 'expected json or {type: avro, schema_registry_url: ...}') },
+  .preprocess(
+    (v) => (typeof v === 'string' ? { type: v } : v),
+    z.discriminatedUnion('type', [z.strictObject({ type: z.literal('json') }), avroEncodingSpec], { error: (i) => `expected json or {type: avro, schema_registry_url: ...}, got ${show((i.input as { type?: unknown } | undefined)?.type ?? i.input)}` }),
   )
+  .transform((v) => (v.type === 'json' ? ('json' as const) : v))
   .default('json');
 
 /** Fields every sink shares. */
