@@ -7,6 +7,8 @@ import { TYPES_EXPECTED, TYPES_INSERT, TYPES_TABLE } from '../mysql/types-fixtur
 import { avroSpec, consumer, serializerFor, subjectVersions, throughAvro } from './avro-support.js';
 import { authFront } from './registry-front.js';
 import type { AvroDecoder } from '../../../engine/src/index.js';
+import { RecordCollector } from '../../../chaos/src/readers/decode/collector.js';
+import { decodeAvroPayloads } from '../../../chaos/src/readers/decode/avro-payloads.js';
 
 let db: Topology;
 let registry: Topology;
@@ -135,5 +137,25 @@ describe('avro with the real schema registry (MariaDB source)', () => {
     } finally {
       await Promise.all([basic.close(), bearer.close()]);
     }
+  });
+
+  it('lets the chaos reader decode Avro like JSON, and flags a record framed with a wrong schema id', async () => {
+    const serializer = serializerFor(registry);
+    const events = await capture(async () => {
+      await conn.query('UPDATE types SET nul = 30 WHERE id = 1');
+      await conn.query('ALTER TABLE types ADD COLUMN reader_col INT');
+      await conn.query('UPDATE types SET nul = 31, reader_col = 5 WHERE id = 1');
+    }, 2);
+    await serializer.prepare(events, () => 'mysql-reader');
+    const [old, evolved] = events.map((e) => serializer.serialize(e, 'mysql-reader'));
+    // The stale-id bug: the evolved row's body under the old version's id.
+    const stale = Buffer.concat([old!.subarray(0, 5), evolved!.subarray(5)]);
+    const raw = (payload: Buffer, seq: number) => ({ payload, meta: { 'tidemark-table': 'tidemark.types' }, stream: 'mysql-reader-0', seq, position: `@${seq}`, sinkTxn: null });
+    const decoded = await decodeAvroPayloads([raw(old!, 0), raw(evolved!, 1), raw(stale, 2)], registryUrl(registry.get('schema-registry').info(), 'direct'));
+    const collector = new RecordCollector({ primaryKeys: { types: ['id'] } });
+    decoded.forEach((r) => collector.add(r));
+    expect(collector.records.map((r) => [r.table, r.key, (r.after as Record<string, unknown>).nul])).toEqual([['types', '{"id":1}', 30], ['types', '{"id":1}', 31]]);
+    expect((collector.records[1]!.after as Record<string, unknown>).reader_col).toBe(5);
+    expect(collector.undecodable).toEqual([{ position: '@2', error: expect.stringMatching(/avro: .*(schema|short|decode)/) }]);
   });
 });
