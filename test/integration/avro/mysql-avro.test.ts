@@ -86,6 +86,7 @@ describe('avro with the real schema registry (MariaDB source)', () => {
       kind: 'non-retryable',
       message: expect.stringMatching(/subject "mysql-incompatible-value".*incompatible: .+/),
     });
+    await conn.query('UPDATE types SET nul = NULL WHERE id = 1');
     await conn.query('ALTER TABLE types MODIFY COLUMN nul INT');
   });
 
