@@ -7,6 +7,7 @@
 import { Coordinator } from '@tidemark/engine/coordinator/coordinator';
 import { SinkLane } from '@tidemark/engine/coordinator/sink-lane';
 import type { ChangeEvent } from '@tidemark/engine';
+import { staleSchemaId } from './avro-mutations.js';
 import { MUTATIONS, type MutationName } from './catalog.js';
 
 type Patchable = Record<string, (...args: unknown[]) => unknown>;
@@ -116,6 +117,9 @@ const APPLY: Record<MutationName, () => void> = {
         };
       },
     ),
+
+  /** After a DDL, events keep the schema id the table's destination had first (avro-mutations.ts). */
+  'stale-schema-id': staleSchemaId,
 };
 
 const wanted = process.env.TIDEMARK_MUTATION;

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type IHeaders, type KafkaMessage } from 'kafkajs';
 import type { SinkHistory } from '../history/index.js';
 import { RecordCollector, type ReaderOptions } from './decode/collector.js';
-import { decodeAvroPayloads } from './decode/avro-payloads.js';
 import { sinkTxnGroups } from './decode/kafka-groups.js';
 import type { RawRecord } from './decode/record.js';
 import { PartitionProgress } from './kafka-progress.js';
@@ -16,8 +15,6 @@ export interface KafkaReadOptions extends ReaderOptions {
   readonly isolation: 'read_committed' | 'read_uncommitted';
   /** Give up when no partition moves for this long (default 5000 ms); the history is then `complete: false`. */
   readonly idleTimeoutMs?: number;
-  /** Avro sinks: the schema registry's Confluent-compatible URL; framed payloads are decoded with it. */
-  readonly registryUrl?: string;
 }
 
 /**
@@ -40,14 +37,13 @@ export async function readKafka(options: KafkaReadOptions): Promise<SinkHistory>
     }
     const found = new Map<string, Map<string, KafkaMessage>>();
     const complete = progress.pending().length === 0 || (await consume(kafka, admin, topics, options, progress, found));
-    let raws: RawRecord[] = [];
+    const raws: RawRecord[] = [];
     for (const [stream, byOffset] of found) {
       const messages = [...byOffset.values()].sort((a, b) => Number(a.offset) - Number(b.offset));
       const groups = sinkTxnGroups(messages.map((m) => Number(m.offset)));
       messages.forEach((m, i) => raws.push({ payload: m.value ?? '', meta: headerStrings(m.headers), stream, seq: Number(m.offset), position: `${stream}@${m.offset}`, sinkTxn: groups[i] as number }));
     }
-    if (options.registryUrl) raws = await decodeAvroPayloads(raws, options.registryUrl);
-    for (const raw of raws) collector.add(raw);
+    await collector.addAll(raws);
     collector.records.sort((a, b) => (a.stream === b.stream ? a.seq - b.seq : a.stream < b.stream ? -1 : 1));
     return collector.history('kafka', options, { isolation: options.isolation, complete });
   } finally {
