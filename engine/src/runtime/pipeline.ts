@@ -6,7 +6,9 @@ import type { Logger } from '../logging/logger.js';
 import { fanOutMetrics, NOOP_METRICS, PipelineActivity, type PipelineMetrics } from '../metrics/index.js';
 import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
 import type { Sink } from '../sinks/sink.js';
+import { SchemaSensor } from '../schema/sensing/index.js';
 import { REGISTRY_COMPONENTS, timedProcessor, type ComponentFactory } from './components.js';
+import { sensedSource } from './sensed-source.js';
 
 export interface PipelineDeps {
   readonly backend: CheckpointBackend;
@@ -54,6 +56,8 @@ export class Pipeline {
   private specValue: PipelineSpec;
   /** The sinks of the current run (for schema reloads). */
   private liveSinks: readonly Sink[] = [];
+  /** Schema sensing (spec.schema_sensing.enabled); kept across runs while its settings stay. */
+  private sensor: SchemaSensor | null = null;
   readonly activity = new PipelineActivity();
 
   constructor(spec: PipelineSpec, private readonly deps: PipelineDeps) {
@@ -163,6 +167,19 @@ export class Pipeline {
     return { sinks: reloaded };
   }
 
+  /** The schema sensor, when the spec enables sensing (GET /pipelines/{name}/sensing/…, /drift). */
+  sensing(): SchemaSensor | null {
+    return this.sensor;
+  }
+
+  private sensorFor(spec: PipelineSpec, metrics: PipelineMetrics, logger: Logger): SchemaSensor | null {
+    const settings = spec.spec.schema_sensing;
+    if (!settings.enabled) return (this.sensor = null);
+    if (this.sensor && JSON.stringify(this.sensor.spec) === JSON.stringify(settings)) return this.sensor;
+    this.sensor = new SchemaSensor(settings, { logger: logger.child({ component: 'schema-sensing' }), ...(metrics.sensing ? { metrics: metrics.sensing() } : {}) });
+    return this.sensor;
+  }
+
   /** Stops and releases everything this pipeline holds (DELETE, process exit). */
   async dispose(): Promise<void> {
     await this.stop();
@@ -201,7 +218,9 @@ export class Pipeline {
     const components = this.deps.components ?? REGISTRY_COMPONENTS;
     const metrics = fanOutMetrics([this.deps.metrics?.(spec) ?? NOOP_METRICS, this.activity.metrics]);
     const dlq = this.journal();
-    const source = components.source(spec.spec.source, { pipeline: name, tenant, logger: logger.child({ source: spec.spec.source.config.id }) });
+    const built = components.source(spec.spec.source, { pipeline: name, tenant, logger: logger.child({ source: spec.spec.source.config.id }) });
+    const sensor = this.sensorFor(spec, metrics, logger);
+    const source = sensor ? sensedSource(built, (e) => sensor.observe(e)) : built;
     const sinks = spec.spec.sinks.map((s) =>
       components.sink(s, { pipeline: name, tenant, logger: logger.child({ sink: s.config.id }), metrics: metrics.sink(s.config.id), dlqEnabled: dlq !== null, ...(metrics.encoding ? { encodingMetrics: metrics.encoding(s.config.id) } : {}) }),
     );
