@@ -3,6 +3,9 @@ import { Agent } from 'node:https';
 import type { AvroEncodingSpec } from '../config/sinks.js';
 import { TidemarkError } from '../errors/index.js';
 
+/** Registrations under way in this process, by registry URL, subject and schema text. */
+const IN_FLIGHT = new Map<string, Promise<number>>();
+
 /** What Tidemark asks of a Confluent-compatible schema registry. */
 export interface RegistryClient {
   /** Registers (or finds) `schema` under `subject`; resolves with its global id. */
@@ -35,12 +38,23 @@ export async function createRegistryClient(spec: AvroEncodingSpec, who: string):
   });
   const where = redactedUrl(url);
   return {
-    async register(subject, schema) {
-      try {
-        return await client.register(subject, { schemaType: 'AVRO', schema }, false);
-      } catch (e) {
-        throw classifyRegistryError(e, { who, where, subject, operation: 'register' });
+    register(subject, schema) {
+      // Sinks of one process often register the same schema under the same subject at once
+      // (Kafka and NATS name subjects alike; batches in flight): one request serves them all.
+      const key = `${url}\u0000${subject}\u0000${schema}`;
+      let pending = IN_FLIGHT.get(key);
+      if (!pending) {
+        pending = client.register(subject, { schemaType: 'AVRO', schema }, false).then(
+          (id) => id,
+          (e: unknown) => {
+            throw classifyRegistryError(e, { who, where, subject, operation: 'register' });
+          },
+        );
+        IN_FLIGHT.set(key, pending);
+        const settled = () => IN_FLIGHT.delete(key);
+        pending.then(settled, settled);
       }
+      return pending;
     },
     async schemaById(id) {
       try {
@@ -81,12 +95,18 @@ interface ErrorContext {
  * HTTP answers by meaning, as Confluent documents them (and not by Apicurio's quirks: its 409
  * carries error_code 0): 409 is a compatibility rejection; 401/403/404/422 cannot be fixed by
  * retrying; 5xx, 408/429 and no answer at all (refused, reset, timeout) are an outage.
+ * One exception is tolerated, never relied on: a registry that loses a race between two
+ * registrations of a new subject answers 409 "already exists" (Apicurio, measured with four
+ * sinks registering at once); that is retried, and the next attempt finds the schema.
  */
 export function classifyRegistryError(e: unknown, c: ErrorContext): TidemarkError {
   const status = typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : undefined;
   const reason = (e as Error)?.message ?? String(e);
   const subject = c.subject === null ? '' : ` subject "${c.subject}"`;
   const context = { registry: c.where, ...(c.subject !== null ? { subject: c.subject } : {}), ...(status !== undefined ? { status } : {}) };
+  if (status === 409 && /already exists/i.test(reason)) {
+    return new TidemarkError('TIDEMARK_ERR_SCHEMA_REGISTRY_UNAVAILABLE', `${c.who}: the schema registry at ${c.where} answered a concurrent registration of${subject} with a conflict (${reason}); retrying`, { cause: e, context });
+  }
   if (status === 409) {
     return new TidemarkError('TIDEMARK_ERR_SCHEMA_INCOMPATIBLE', `${c.who}: the schema registry at ${c.where} rejected a new version of${subject} as incompatible: ${reason}. Relax the subject's compatibility or change the DDL, then resume the pipeline.`, { cause: e, context });
   }

@@ -17,7 +17,8 @@ import { apiClient, EngineProcess, metricSamples } from './engine-process.js';
  */
 const ID = process.pid;
 const TABLE = `sensed_${ID}`;
-const QUALIFIED = `public.${TABLE}`;
+/** The Postgres source names tables `<database>.<table>` (set once the topology is known). */
+let QUALIFIED = '';
 const root = mkdtempSync(join(tmpdir(), 'tidemark-api-sensing-'));
 
 let postgres: ServiceInfo;
@@ -34,7 +35,7 @@ function pipeline(name: string, sensing: boolean) {
   return {
     metadata: { name, tenant: 'acme' },
     spec: {
-      source: { type: 'postgres', config: { id: 'pg', dsn: `postgres://${o.user}:${o.password}@${o.host}:${o.port}/${o.database}`, tables: [QUALIFIED], slot: `slot_${name.replace(/-/g, '_')}_${ID}`, publication: `pub_${name.replace(/-/g, '_')}_${ID}` } },
+      source: { type: 'postgres', config: { id: 'pg', dsn: `postgres://${o.user}:${o.password}@${o.host}:${o.port}/${o.database}`, tables: [`public.${TABLE}`], slot: `slot_${name.replace(/-/g, '_')}_${ID}`, publication: `pub_${name.replace(/-/g, '_')}_${ID}` } },
       sinks: [{ type: 'http', config: { id: 'receiver', url: receiverUrl } }],
       batch: { max_events: 20, max_ms: 50 },
       schema_sensing: sensing
@@ -55,6 +56,7 @@ async function insert(from: number, to: number, extra: Record<string, unknown> =
 
 beforeAll(async () => {
   postgres = (await sharedTopology(['postgres'])).services.find((s) => s.name === 'postgres')!;
+  QUALIFIED = `${pgOptions(postgres, 'direct').database}.${TABLE}`;
   admin = new pg.Client(pgOptions(postgres, 'direct'));
   await admin.connect();
   await admin.query(`DROP TABLE IF EXISTS ${TABLE}; CREATE TABLE ${TABLE} (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2), metadata jsonb, sessions jsonb)`);
@@ -167,7 +169,7 @@ describe('schema sensing through the API (Postgres → HTTP)', () => {
     const off = await api('GET', `/pipelines/not-sensing/sensing/schemas/${QUALIFIED}`);
     expect(off.status).toBe(404);
     expect(off.json).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('schema_sensing.enabled: true') });
-    const unknown = await api('GET', '/pipelines/sensing/drift/public.nope');
+    const unknown = await api('GET', '/pipelines/sensing/drift/nope.nope');
     expect(unknown.status).toBe(404);
     expect(unknown.json.message).toContain('GET /pipelines/sensing/sensing/schemas lists');
     expect((await api('GET', '/pipelines/missing/drift')).json.code).toBe('PIPELINE_NOT_FOUND');

@@ -46,6 +46,15 @@ async function capture(tables: string[], write: () => Promise<unknown>, count: n
   }
 }
 
+/** The type of the first field named `name` anywhere in an Avro schema. */
+function fieldType(schema: unknown, name: string): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => fieldType(s, name)).find((t) => t !== undefined);
+  if (schema === null || typeof schema !== 'object') return undefined;
+  const o = schema as { name?: unknown; type?: unknown; fields?: unknown };
+  if (o.name === name && o.type !== undefined && !('fields' in o)) return o.type;
+  return fieldType(o.fields, name) ?? fieldType(o.type, name);
+}
+
 describe('avro with the real schema registry (Postgres source)', () => {
   it('round-trips every column type the source converts, snapshot and stream: decoded with the registry schema, the row equals the source row', async () => {
     const table = uniqueName('avro_types');
@@ -64,9 +73,8 @@ describe('avro with the real schema registry (Postgres source)', () => {
     expect(decoded[0]!.schemaId).toBe(decoded[1]!.schemaId);
     expect(await subjectVersions(pg.topology, `pg-types-${table}-value`)).toEqual([1]);
     // The writer schema uses the logical types docs/avro.md lists.
-    const fields = (decoder.schema(decoded[0]!.schemaId) as { fields: Array<{ name: string; type: unknown }> }).fields;
-    const row = ((fields.find((f) => f.name === 'after')!.type as unknown[])[1] as { fields: Array<{ name: string; type: unknown }> }).fields;
-    const typeOf = (c: string) => JSON.stringify(row.find((f) => f.name === c)!.type);
+    const writer = decoder.schema(decoded[0]!.schemaId);
+    const typeOf = (c: string) => JSON.stringify(fieldType(writer, c));
     expect(typeOf('c_numeric_scale')).toContain('"logicalType":"decimal","precision":10,"scale":2');
     expect(typeOf('c_tstz')).toContain('"logicalType":"timestamp-micros"');
     expect(typeOf('c_date')).toContain('"logicalType":"date"');
@@ -82,7 +90,22 @@ describe('avro with the real schema registry (Postgres source)', () => {
     await serializer.prepare(events, () => `pg-matrix-${table}`);
     expect(() => serializer.serialize(events[0]!, `pg-matrix-${table}`)).toThrow(expect.objectContaining({ code: 'TIDEMARK_ERR_SINK_SERIALIZATION', kind: 'poison', message: expect.stringContaining(MATRIX) }));
     // A one-dimensional value of the same column encodes.
-    expect(decoder.decode(serializer.serialize(events[1]!, `pg-matrix-${table}`))).toMatchObject({ exact: true, value: { after: { id: 2, [MATRIX]: [5, 6] } } });
+    const flat = serializer.serialize(events[1]!, `pg-matrix-${table}`);
+    await decoder.prepare([flat]);
+    expect(decoder.decode(flat)).toMatchObject({ exact: true, value: { after: { id: 2, [MATRIX]: [5, 6] } } });
+  });
+
+  it('registers one schema from several sinks at once: the same id for all, no conflict', async () => {
+    const table = uniqueName('avro_race');
+    await pg.sql(`CREATE TABLE ${table} (id int PRIMARY KEY, v text)`);
+    const events = await capture([table], () => pg.sql(`INSERT INTO ${table} VALUES (1, 'x')`), 1);
+    // Four sinks of one engine (Kafka and NATS name subjects alike), then two more serializers racing again.
+    const sinks = Array.from({ length: 4 }, () => serializerFor(pg.topology));
+    await Promise.all(sinks.map((s) => s.prepare(events, () => `pg-race-${table}`, { keys: true })));
+    const payloads = sinks.map((s) => s.serialize(events[0]!, `pg-race-${table}`));
+    await decoder.prepare(payloads);
+    expect(new Set(payloads.map((p) => decoder.decode(p).schemaId)).size).toBe(1);
+    expect(await subjectVersions(pg.topology, `pg-race-${table}-value`)).toEqual([1]);
   });
 
   it('registers a new version after ADD and DROP COLUMN, before the first event that needs it', async () => {
