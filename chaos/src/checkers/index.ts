@@ -9,6 +9,7 @@ export { reorderedChecker } from './reordered.js';
 export { phantomChecker } from './phantom.js';
 export { tornTransactionChecker } from './torn-transaction.js';
 export { stalledChecker } from './stalled.js';
+export { undecodableChecker } from './undecodable.js';
 export { expectationChecker, GAP_FAULT_KINDS, type Expectation } from './expectation.js';
 export { MAX_EXAMPLES } from './examples.js';
 export { valuesEqual, imageDiff, numericText, timestampText, type ColumnDiff } from './normalize.js';

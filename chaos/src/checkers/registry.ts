@@ -7,9 +7,10 @@ import { phantomChecker } from './phantom.js';
 import { reorderedChecker } from './reordered.js';
 import { stalledChecker } from './stalled.js';
 import { tornTransactionChecker } from './torn-transaction.js';
+import { undecodableChecker } from './undecodable.js';
 
 /** The names a scenario's `checkers:` list may use. */
-export const CHECKER_NAMES = ['lost', 'duplicated', 'reordered', 'phantom', 'torn-transaction', 'stalled', 'expectation'] as const;
+export const CHECKER_NAMES = ['lost', 'duplicated', 'reordered', 'phantom', 'torn-transaction', 'stalled', 'expectation', 'undecodable'] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];
 
 export interface CheckerOptions {
@@ -33,6 +34,8 @@ export function createChecker(name: CheckerName, options: CheckerOptions = {}): 
       return stalledChecker;
     case 'expectation':
       return expectationChecker(options.expect ?? { outcome: 'healthy' });
+    case 'undecodable':
+      return undecodableChecker;
   }
 }
 

@@ -11,6 +11,7 @@ import type { ChangeEvent, Sink, Source, SourceContext } from '@tidemark/engine'
 import { CommitQueue, type CommitStep } from '@tidemark/engine/coordinator/index';
 import { REGISTRY_COMPONENTS } from '@tidemark/engine/runtime/index';
 import type { Batch } from '@tidemark/engine/event/index';
+import { staleSchemaId } from './avro-mutations.js';
 import { MUTATIONS, type MutationName } from './catalog.js';
 
 /** Every source the engine builds from now on gets `mutate` applied to the context it starts with. */
@@ -124,6 +125,9 @@ const APPLY: Record<MutationName, () => void> = {
         },
       };
     }),
+
+  /** After a DDL, events keep the schema id the table's destination had first (avro-mutations.ts). */
+  'stale-schema-id': staleSchemaId,
 };
 
 const wanted = process.env.TIDEMARK_MUTATION;

@@ -21,6 +21,8 @@ export interface ReceivedRequest {
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** The body as it arrived: Avro (`application/avro`) is binary and does not survive `body`'s UTF-8. */
+  readonly bytes: Buffer;
   /** What the receiver decided when the body arrived; 2xx means accepted. */
   readonly status: number;
 }
@@ -50,7 +52,8 @@ export async function startHttpReceiver(initial: HttpBehaviour = {}): Promise<Ht
     req.on('end', () => {
       const now = behaviour;
       const status = now.status ?? 200;
-      log.push({ seq: log.length, at: Date.now(), method: req.method ?? 'GET', url: req.url ?? '/', headers: flatten(req.headers), body: Buffer.concat(chunks).toString('utf8'), status });
+      const bytes = Buffer.concat(chunks);
+      log.push({ seq: log.length, at: Date.now(), method: req.method ?? 'GET', url: req.url ?? '/', headers: flatten(req.headers), body: bytes.toString('utf8'), bytes, status });
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (now.retryAfterS !== undefined && (status === 429 || status === 503)) headers['retry-after'] = String(now.retryAfterS);
       const answer = () => {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { mysqlOptions, pgOptions, redisOptions, kafkaBrokers, natsServers, type ServiceName } from '../infra/index.js';
+import { parse } from 'yaml';
+import { mysqlOptions, pgOptions, redisOptions, kafkaBrokers, natsServers, registryUrl, type ServiceName } from '../infra/index.js';
 import type { ConnectionOptions } from '../workload/sql/session.js';
 import { prepareSchema, WORKLOAD_TABLES } from '../workload/index.js';
+import { encodesAvro } from '../scenarios/pipeline-encoding.js';
 import { renderPipeline, type RenderEndpoints, type RenderedPipeline } from './pipeline-render.js';
 import type { RunNamespace } from './namespace.js';
 import type { ChaosSession } from './session.js';
@@ -23,6 +25,8 @@ export interface PreparedRun {
   readonly tables?: readonly string[];
   /** What the pipeline was rendered with (the playground's config lab renders edits the same way). */
   readonly endpoints: RenderEndpoints;
+  /** Avro pipelines: the registry's direct URL, which the readers decode through. */
+  readonly registryUrl?: string;
 }
 
 /**
@@ -43,6 +47,10 @@ export async function prepareRun(session: ChaosSession, run: PlannedRun, ns: Run
   const writeConnection = wp ? { ...adminConnection, ...wp.endpoint } : adminConnection;
 
   const layout = sinkLayout(run.scenario, ns, [...(tables ?? WORKLOAD_TABLES.map((t) => t.name)), WARMUP_TABLE.name]);
+  const templateText = readFileSync(run.pipelinePath, 'utf8');
+  const avro = encodesAvro(parse(templateText));
+  if (avro && !topology.has('schema-registry')) throw new Error(`${run.pipelinePath} encodes Avro, so the run needs the schema-registry service, which this session did not start (the CLI adds it by itself; a test must list it)`);
+  const registry = avro ? topology.get('schema-registry').info() : null;
   const cdc = family === 'mysql' ? mysqlOptions(topology.get(family).info(), 'proxy', 'cdc') : pgOptions(topology.get(family).info(), 'proxy', 'cdc');
   const scheme = family === 'mysql' ? 'mysql' : 'postgres';
   const endpoints: RenderEndpoints = {
@@ -52,9 +60,10 @@ export async function prepareRun(session: ChaosSession, run: PlannedRun, ns: Run
     ...(layout.redis ? { redisUri: `redis://${hostPort(redisOptions(topology.get('redis').info()))}` } : {}),
     ...(layout.nats ? { natsUrl: `nats://${natsServers(topology.get('nats').info())}` } : {}),
     ...(layout.http && session.httpBase ? { httpBase: session.httpBase } : {}),
+    ...(registry ? { registryUrl: registryUrl(registry) } : {}),
   };
   const pipeline = renderPipeline({
-    templateText: readFileSync(run.pipelinePath, 'utf8'),
+    templateText,
     file: run.pipelinePath,
     scenario: run.scenario.name,
     source: family,
@@ -63,9 +72,10 @@ export async function prepareRun(session: ChaosSession, run: PlannedRun, ns: Run
     ...(tables ? { tables, extraTables: [WARMUP_TABLE.name] } : {}),
     endpoints,
   });
-  const sinks = createSinkIos(session, layout, pipeline.sinkIds);
+  const readerRegistry = registry ? registryUrl(registry, 'direct') : undefined;
+  const sinks = createSinkIos(session, layout, pipeline.sinkIds, readerRegistry);
   for (const s of sinks) await s.prepare();
-  return { layout, pipeline, sinks, writeConnection, adminConnection, endpoints, ...(wp ? { workloadProxy: wp.name } : {}), ...(tables ? { tables } : {}) };
+  return { layout, pipeline, sinks, writeConnection, adminConnection, endpoints, ...(wp ? { workloadProxy: wp.name } : {}), ...(tables ? { tables } : {}), ...(readerRegistry ? { registryUrl: readerRegistry } : {}) };
 }
 
 const hostPort = (e: { host: string; port: number }) => `${e.host}:${e.port}`;

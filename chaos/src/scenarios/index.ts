@@ -4,3 +4,4 @@ export { parseScenario, loadScenarioFile, loadScenarios, type LoadedScenario } f
 export { scenarioToYaml } from './serialize.js';
 export { faultScheduleArbitrary, saneSchedule, RANDOM_FAULT_KINDS, type ScheduleOptions } from './schedule-arbitrary.js';
 export { withSchedule } from './with-schedule.js';
+export { encodesAvro, templateEncodesAvro } from './pipeline-encoding.js';

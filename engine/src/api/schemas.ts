@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pipelineSpec } from '../config/index.js';
 import { LOG_LEVELS, type LogLevel } from '../logging/logger.js';
+import { SENSING_SCHEMAS } from './sensing-schemas.js';
 
 /** Request schemas (validated with zod) and the JSON Schemas the OpenAPI document shows. */
 
@@ -150,4 +151,5 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
     required: ['valid'],
   },
   LogLevel: { type: 'object', properties: { level: { type: 'string', enum: [...LOG_LEVELS] } }, required: ['level'] },
+  ...SENSING_SCHEMAS,
 };

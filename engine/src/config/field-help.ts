@@ -38,6 +38,7 @@ export const FIELD_HELP: Readonly<Record<string, string>> = {
   'spec.processors[].type': 'Which processor. Processors run in order on every batch; a type this build does not provide fails the pipeline at start with `TIDEMARK_ERR_CONFIG_UNSUPPORTED`.',
   'spec.processors[].id': 'Processor id, unique in the pipeline: metrics label and log field.',
   'spec.processors[].inline': 'JavaScript source defining `processBatch(events)`, which returns the events to pass on.',
+  'spec.processors[].file': 'A file holding the script instead of `inline` (absolute, or relative to the engine\'s working directory); exactly one of the two.',
   'spec.processors[].limits.cpu_ms': 'CPU time one batch may take.',
   'spec.processors[].limits.mem_mb': 'Memory the script may use.',
   'spec.processors[].limits.timeout_ms': 'Wall-clock time one batch may take.',

@@ -24,6 +24,7 @@ import { REDIS_ERRORS } from './codes/redis.js';
 import { NATS_ERRORS } from './codes/nats.js';
 import { HTTP_ERRORS } from './codes/http.js';
 import { PROCESSOR_ERRORS } from './codes/processor.js';
+import { SCHEMA_ERRORS } from './codes/schema.js';
 
 export type { ErrorDefinition, ErrorKind, Remedy } from './definition.js';
 
@@ -42,6 +43,7 @@ export const ERROR_CODES = {
   ...NATS_ERRORS,
   ...HTTP_ERRORS,
   ...PROCESSOR_ERRORS,
+  ...SCHEMA_ERRORS,
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,3 +1,5 @@
+import type { EventSchema } from '../schema/event-schema.js';
+
 /**
  * The one event model every source produces and every sink consumes.
  * Sources and sinks never import each other; they meet here.
@@ -69,6 +71,12 @@ export interface ChangeEvent {
    * copy has its own idempotency key and id; absent on the first (and on every unsplit event).
    */
   readonly copy?: number;
+  /**
+   * The table's columns as the row was decoded: the schema current at this event's position
+   * (what a replay after a crash decodes with too). Encoders that need types (Avro) use it; one
+   * shared object per table version. Absent for events a source cannot describe.
+   */
+  readonly schema?: EventSchema;
 }
 
 /**

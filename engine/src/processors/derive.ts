@@ -40,5 +40,8 @@ export function deriveEvent(origin: ChangeEvent, changes: EventChanges): ChangeE
   if (routing) event.routing = routing;
   const copy = changes.copy ?? origin.copy;
   if (copy) event.copy = copy;
+  // The source's column schema (Avro encodes with it) still describes the row only while the
+  // images are the source's own; a processor that rewrote them leaves the event without one.
+  if (origin.schema && changes.before === undefined && changes.after === undefined) event.schema = origin.schema;
   return event;
 }

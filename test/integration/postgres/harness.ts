@@ -4,7 +4,7 @@
  * real PostgresSource under a Coordinator with in-memory sinks and checkpoints.
  */
 import pg from 'pg';
-import { pgOptions, startTopology, type Topology } from '../../../chaos/src/infra/index.js';
+import { pgOptions, startTopology, type ServiceName, type Topology } from '../../../chaos/src/infra/index.js';
 import { MemoryCheckpointBackend, type CheckpointBackend } from '../../../engine/src/checkpoints/index.js';
 import { postgresSourceConfig, type PostgresSourceConfig } from '../../../engine/src/config/sources.js';
 import { Coordinator } from '../../../engine/src/coordinator/index.js';
@@ -23,7 +23,7 @@ export interface PgFixture {
   stop(): Promise<void>;
 }
 
-export async function startPostgres(services: Array<'postgres' | 'postgres-b'> = ['postgres']): Promise<PgFixture> {
+export async function startPostgres(services: ServiceName[] = ['postgres']): Promise<PgFixture> {
   const topology = await startTopology(services, { provider: 'native' });
   const info = topology.get('postgres').info();
   const direct = pgOptions(info, 'direct');

@@ -25,7 +25,7 @@ describe('the playground fault catalog', () => {
       expect(spec.params.map((p) => p.name)).toEqual([...names, 'stream', 'toxicity']);
       expect(spec.params.find((p) => p.name === 'stream')).toMatchObject({ type: 'enum', options: ['upstream', 'downstream'], default: 'downstream' });
       expect(spec.params.find((p) => p.name === 'toxicity')).toMatchObject({ type: 'number', min: 0, max: 1, default: 1 });
-      expect(spec.targets).toEqual(['source', 'mysql', 'mysql-b', 'postgres', 'postgres-b', 'kafka', 'redis', 'nats', 'http']);
+      expect(spec.targets).toEqual(['source', 'mysql', 'mysql-b', 'postgres', 'postgres-b', 'kafka', 'redis', 'nats', 'http', 'schema-registry']);
     }
     expect(byKind.get('latency')!.params[0]).toMatchObject({ name: 'latency_ms', type: 'integer', min: 1, default: 300 });
   });

@@ -1,14 +1,14 @@
 import type { SinkHistory } from '../../history/index.js';
 import { readHttp, type HttpReceiver, type ReceivedRequest } from '../../readers/index.js';
 import type { SinkLayout } from '../sink-layout.js';
-import type { SinkIo } from './sink-io.js';
+import type { PayloadDecoding, SinkIo } from './sink-io.js';
 
 /** The invocation's receiver is shared; a run owns the requests under its path. */
 export class HttpIo implements SinkIo {
   readonly kind = 'http';
   readonly exactlyOnce = false;
 
-  constructor(readonly name: string, private readonly receiver: HttpReceiver, private readonly layout: NonNullable<SinkLayout['http']>) {}
+  constructor(readonly name: string, private readonly receiver: HttpReceiver, private readonly layout: NonNullable<SinkLayout['http']>, private readonly decoding: PayloadDecoding = {}) {}
 
   async prepare(): Promise<void> {}
 
@@ -17,7 +17,7 @@ export class HttpIo implements SinkIo {
   }
 
   async read(): Promise<SinkHistory> {
-    return readHttp(this.mine(), { sink: this.name });
+    return readHttp(this.mine(), { sink: this.name, ...this.decoding });
   }
 
   async readAll(): Promise<SinkHistory[]> {

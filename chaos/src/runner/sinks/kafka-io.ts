@@ -2,7 +2,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { SinkHistory } from '../../history/index.js';
 import { readKafka } from '../../readers/index.js';
 import type { SinkLayout } from '../sink-layout.js';
-import type { SinkIo } from './sink-io.js';
+import type { PayloadDecoding, SinkIo } from './sink-io.js';
 
 export class KafkaIo implements SinkIo {
   readonly kind = 'kafka';
@@ -10,7 +10,7 @@ export class KafkaIo implements SinkIo {
   private readonly admin: Admin;
   private connected: Promise<void> | null = null;
 
-  constructor(readonly name: string, private readonly brokers: readonly string[], private readonly layout: NonNullable<SinkLayout['kafka']>) {
+  constructor(readonly name: string, private readonly brokers: readonly string[], private readonly layout: NonNullable<SinkLayout['kafka']>, private readonly decoding: PayloadDecoding = {}) {
     this.exactlyOnce = layout.exactlyOnce;
     this.admin = new Kafka({ clientId: 'tidemark-chaos-runner', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
   }
@@ -43,7 +43,7 @@ export class KafkaIo implements SinkIo {
   }
 
   private readAs(isolation: 'read_committed' | 'read_uncommitted'): Promise<SinkHistory> {
-    return readKafka({ brokers: this.brokers, topics: this.layout.topics, isolation, sink: this.name, exactlyOnce: this.exactlyOnce });
+    return readKafka({ brokers: this.brokers, topics: this.layout.topics, isolation, sink: this.name, exactlyOnce: this.exactlyOnce, ...this.decoding });
   }
 
   private connect(): Promise<void> {

@@ -3,14 +3,14 @@ import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { SinkHistory } from '../../history/index.js';
 import { readNats } from '../../readers/index.js';
 import type { SinkLayout } from '../sink-layout.js';
-import type { SinkIo } from './sink-io.js';
+import type { PayloadDecoding, SinkIo } from './sink-io.js';
 
 export class NatsIo implements SinkIo {
   readonly kind = 'nats';
   readonly exactlyOnce = false;
   private conn: Promise<{ nc: NatsConnection; jsm: JetStreamManager }> | null = null;
 
-  constructor(readonly name: string, private readonly servers: string, private readonly layout: NonNullable<SinkLayout['nats']>) {}
+  constructor(readonly name: string, private readonly servers: string, private readonly layout: NonNullable<SinkLayout['nats']>, private readonly decoding: PayloadDecoding = {}) {}
 
   /** The run's stream, with a duplicate window longer than any scenario, so replays are dropped. */
   async prepare(): Promise<void> {
@@ -24,7 +24,7 @@ export class NatsIo implements SinkIo {
   }
 
   read(): Promise<SinkHistory> {
-    return readNats({ servers: this.servers, stream: this.layout.stream, sink: this.name });
+    return readNats({ servers: this.servers, stream: this.layout.stream, sink: this.name, ...this.decoding });
   }
 
   async readAll(): Promise<SinkHistory[]> {

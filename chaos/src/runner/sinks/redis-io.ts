@@ -3,14 +3,14 @@ import type { Endpoint } from '../../infra/index.js';
 import type { SinkHistory } from '../../history/index.js';
 import { readRedis } from '../../readers/index.js';
 import type { SinkLayout } from '../sink-layout.js';
-import type { SinkIo } from './sink-io.js';
+import type { PayloadDecoding, SinkIo } from './sink-io.js';
 
 export class RedisIo implements SinkIo {
   readonly kind = 'redis';
   readonly exactlyOnce: boolean;
   private readonly client: Redis;
 
-  constructor(readonly name: string, private readonly endpoint: Endpoint, private readonly layout: NonNullable<SinkLayout['redis']>) {
+  constructor(readonly name: string, private readonly endpoint: Endpoint, private readonly layout: NonNullable<SinkLayout['redis']>, private readonly decoding: PayloadDecoding = {}) {
     this.exactlyOnce = layout.exactlyOnce;
     this.client = new Redis({ ...endpoint, lazyConnect: true, maxRetriesPerRequest: 2 });
     this.client.on('error', () => undefined); // surfaced by the commands
@@ -26,7 +26,7 @@ export class RedisIo implements SinkIo {
   }
 
   async read(): Promise<SinkHistory> {
-    return readRedis({ ...this.endpoint, pattern: this.layout.pattern, sink: this.name, exactlyOnce: this.exactlyOnce });
+    return readRedis({ ...this.endpoint, pattern: this.layout.pattern, sink: this.name, exactlyOnce: this.exactlyOnce, ...this.decoding });
   }
 
   async readAll(): Promise<SinkHistory[]> {

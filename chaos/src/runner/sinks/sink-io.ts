@@ -20,3 +20,8 @@ export interface SinkIo {
   readAll(): Promise<SinkHistory[]>;
   close(): Promise<void>;
 }
+
+/** How the readers decode payloads: through the schema registry (direct URL) for Avro pipelines. */
+export interface PayloadDecoding {
+  readonly registryUrl?: string;
+}

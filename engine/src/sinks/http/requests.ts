@@ -18,6 +18,8 @@ export interface PlanContext {
   readonly tenant: string;
   readonly url: Template;
   readonly serializer: EventSerializer;
+  /** The Avro destination (subject strategies): the sink id, since a URL makes a poor subject. */
+  readonly sinkId: string;
   /** Static headers plus Authorization and Content-Type. */
   readonly baseHeaders: Record<string, string>;
   readonly batchMode: boolean;
@@ -33,7 +35,7 @@ export function planRequests(batch: Batch, ctx: PlanContext): { requests: HttpRe
   const built: Array<{ event: ChangeEvent; url: string; body: Buffer }> = [];
   for (const event of batch.events) {
     try {
-      built.push({ event, url: ctx.url.resolve(event), body: ctx.serializer.serialize(event) });
+      built.push({ event, url: ctx.url.resolve(event), body: ctx.serializer.serialize(event, ctx.sinkId) });
     } catch (e) {
       if (!isTidemarkError(e) || e.kind !== 'poison' || !ctx.dlqEnabled) throw e;
       poisoned.push({ event, error: e });

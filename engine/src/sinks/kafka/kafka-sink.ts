@@ -50,7 +50,7 @@ export class KafkaSink implements Sink {
     }
     this.settings = resolveProducerSettings(config, ctx);
     this.client = client ?? createClientAdapter(config, this.settings, ctx.logger);
-    this.builder = new MessageBuilder(config, { pipeline: ctx.pipeline, tenant: ctx.tenant, maxMessageBytes: this.settings.maxMessageBytes });
+    this.builder = new MessageBuilder(config, { pipeline: ctx.pipeline, tenant: ctx.tenant, maxMessageBytes: this.settings.maxMessageBytes, logger: ctx.logger, ...(ctx.encodingMetrics ? { encodingMetrics: ctx.encodingMetrics } : {}) });
     this.key = checkpointKey(ctx.pipeline, config.id);
     this.checkpointReads = new Retrier({
       what: `kafka sink ${config.id} checkpoint read`,
@@ -99,6 +99,8 @@ export class KafkaSink implements Sink {
 
   async deliver(batch: Batch): Promise<DeliveryReport> {
     if (this.config.exactly_once) return this.deliverInTransaction(batch);
+    // Registry I/O (Avro) before anything is produced: a batch that must wait sends nothing.
+    await this.builder.prepare(batch.events);
     const built = this.buildMessages(batch.events);
     if (built.count > 0) {
       try {
@@ -117,12 +119,19 @@ export class KafkaSink implements Sink {
     this.producer = null;
     await producer?.disconnect();
     await this.client.close();
+    await this.builder.close();
+  }
+
+  /** Forgets cached Avro schemas (POST /pipelines/{name}/schemas/reload). */
+  async reloadSchemas(): Promise<void> {
+    this.builder.reset();
   }
 
   private async deliverInTransaction(batch: Batch): Promise<DeliveryReport> {
     if (this.tx.state === 'unresolved') await this.readCheckpoint();
     const events = this.notYetHeld(batch);
     if (events === null) return CLEAN_DELIVERY;
+    await this.builder.prepare(events);
     const built = this.buildMessages(events);
     const checkpoint: OutgoingMessage = {
       key: Buffer.from(this.key),

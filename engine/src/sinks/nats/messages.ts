@@ -49,7 +49,7 @@ function buildMessage(event: ChangeEvent, ctx: MessageContext): NatsMessage {
       context: { event: event.id, table, subject },
     });
   }
-  const data = ctx.serializer.serialize(event);
+  const data = ctx.serializer.serialize(event, subject);
   const msgId = idempotencyKey(ctx.tenant, event);
   const h = natsHeaders();
   // Headers travel in the same frame as the payload and count against max_payload ("NATS/1.0\r\n" ... "\r\n").

@@ -41,7 +41,7 @@ export function buildEntries(batch: Batch, ctx: EntryContext): { entries: Stream
 
 function buildEntry(event: ChangeEvent, ctx: EntryContext): StreamEntry {
   const stream = routedDestination(event, ctx.stream, { what: 'stream' });
-  const payload = ctx.serializer.serialize(event);
+  const payload = ctx.serializer.serialize(event, stream);
   const fields: Array<string | Buffer> = ['event', payload, 'idempotency_key', idempotencyKey(ctx.tenant, event)];
   const key = routedKey(event, ctx.key);
   if (key !== null) fields.push('df-key', key);

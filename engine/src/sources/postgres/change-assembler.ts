@@ -195,6 +195,7 @@ export class ChangeAssembler {
       size: p.size,
       primaryKey: p.schema ? p.schema.primaryKey : [],
       ...(p.outbox ? { outbox: { match: p.table } } : {}),
+      ...(p.schema?.eventSchema ? { schema: p.schema.eventSchema } : {}),
     };
     this.options.emit(event);
   }

@@ -4,6 +4,8 @@ import type { Logger } from '../../logging/logger.js';
 import type { TableInfo } from './server/catalog.js';
 import type { RelationMessage, ReplicaIdentity } from './protocol/index.js';
 import { qualifiedText, type QualifiedName } from './table-patterns.js';
+import type { EventSchema } from '../../schema/event-schema.js';
+import { pgEventSchema } from './types/column-shapes.js';
 import type { TypeCatalog } from './types/type-catalog.js';
 import { identity as textConverter, type Converter } from './types/value-converters.js';
 
@@ -28,6 +30,8 @@ export interface TableSchema extends QualifiedName {
   readonly version: number;
   /** False for relations the publication sends but `tables` does not select. */
   readonly captured: boolean;
+  /** The columns in source-neutral terms, carried by every event decoded with this version. */
+  readonly eventSchema?: EventSchema;
 }
 
 /** What the KV keeps per table (namespace `postgres:<source>:schemas`, key `schema.table`). */
@@ -136,7 +140,10 @@ export class SchemaRegistry {
     const fingerprint = fingerprintOf(t, t.replicaIdentity, t.primaryKey, t.columns);
     const key = qualifiedText(t);
     const previous = this.stored.get(key);
-    if (previous?.fingerprint === fingerprint) return { ...t, fingerprint, version: previous.version };
+    const info = this.tables.get(t.relationId);
+    const notNull = new Set((info?.columns ?? []).filter((c) => c.notNull === true).map((c) => c.name));
+    const eventSchema = pgEventSchema(t.schema, t.table, t.columns, t.primaryKey, notNull);
+    if (previous?.fingerprint === fingerprint) return { ...t, fingerprint, version: previous.version, eventSchema };
     const version = (previous?.version ?? 0) + 1;
     const record: StoredSchema = {
       version,
@@ -151,7 +158,7 @@ export class SchemaRegistry {
     this.writes = this.writes
       .then(() => this.options.kv.put(this.options.namespace, key, record))
       .catch((err) => this.options.logger.warn({ err, table: key }, 'could not persist table schema; versions may repeat after a restart'));
-    return { ...t, fingerprint, version };
+    return { ...t, fingerprint, version, eventSchema };
   }
 
 }

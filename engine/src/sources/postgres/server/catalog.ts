@@ -15,6 +15,8 @@ export interface CatalogColumn {
   readonly name: string;
   readonly typeOid: number;
   readonly typeMod: number;
+  /** attnotnull (absent in records stored before it was read). */
+  readonly notNull?: boolean;
 }
 
 export interface TableInfo extends QualifiedName {
@@ -34,7 +36,7 @@ SELECT c.oid::int4 AS oid, n.nspname AS schema, c.relname AS table, c.relreplide
   COALESCE((SELECT json_agg(a.attname ORDER BY k.ord)
             FROM pg_index i, unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord), pg_attribute a
             WHERE i.indrelid = c.oid AND i.indisprimary AND a.attrelid = c.oid AND a.attnum = k.attnum), '[]') AS pk,
-  COALESCE((SELECT json_agg(json_build_object('name', a.attname, 'typeOid', a.atttypid::int4, 'typeMod', a.atttypmod) ORDER BY a.attnum)
+  COALESCE((SELECT json_agg(json_build_object('name', a.attname, 'typeOid', a.atttypid::int4, 'typeMod', a.atttypmod, 'notNull', a.attnotnull) ORDER BY a.attnum)
             FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''), '[]') AS columns
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'`;

@@ -118,6 +118,7 @@ function emitRow(o: SnapshotReadOptions, table: TableInfo, schema: TableSchema, 
     schemaVersion: schema.version,
     size,
     primaryKey: schema.primaryKey,
+    ...(schema.eventSchema ? { schema: schema.eventSchema } : {}),
   });
   return position;
 }
