@@ -26,7 +26,7 @@ RUN npm ci --workspace engine --include-workspace-root --ignore-scripts
 COPY engine/src engine/src
 RUN npx tsc -p engine/tsconfig.json
 
-# 2. Production dependencies of the engine only, with native modules (better-sqlite3) built.
+# 2. Production dependencies of the engine only, with native modules (better-sqlite3, isolated-vm) built.
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /src
 RUN apt-get update \
@@ -38,6 +38,7 @@ COPY chaos/package.json chaos/
 # The optional librdkafka client may fail to build; the Kafka sink then uses kafkajs (client: auto).
 RUN npm ci --workspace engine --omit=dev --ignore-scripts \
  && npm rebuild better-sqlite3 \
+ && npm rebuild isolated-vm \
  && (npm rebuild @confluentinc/kafka-javascript || echo "optional @confluentinc/kafka-javascript not built") \
  && npm cache clean --force
 
@@ -52,11 +53,12 @@ COPY --from=deps /src/node_modules ./node_modules
 COPY --from=build /src/engine/dist ./engine/dist
 COPY engine/package.json ./engine/package.json
 COPY engine/bin ./engine/bin
+# --no-node-snapshot in the ENTRYPOINT: isolated-vm (javascript processors) needs it on Node 20+.
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8080 9000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "/app/engine/bin/tidemark.js"]
+ENTRYPOINT ["node", "--no-node-snapshot", "/app/engine/bin/tidemark.js"]
 CMD ["run"]

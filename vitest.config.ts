@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
+    // isolated-vm (the javascript processor) needs it on Node 20+: see engine/src/processors/javascript/isolated-vm.ts.
+    execArgv: ['--no-node-snapshot'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Run-wide topology, started only when a test asks for it (sharedTopology in test/support/infra.ts).

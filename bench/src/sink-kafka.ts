@@ -1,5 +1,5 @@
 import kafkajs from 'kafkajs';
-import { address, startTopology, type Topology } from '@tidemark/chaos/infra/index';
+import { address, registryUrl, startTopology, type ServiceName, type Topology } from '@tidemark/chaos/infra/index';
 import { kafkaSinkConfig, type KafkaSinkConfig } from '@tidemark/engine/config/sinks';
 import { silentLogger } from '@tidemark/engine/logging/logger';
 import { NOOP_SINK_METRICS } from '@tidemark/engine/metrics/hooks';
@@ -9,8 +9,11 @@ import { createClientAdapter } from '@tidemark/engine/sinks/kafka/load-client';
 import { MessageBuilder } from '@tidemark/engine/sinks/kafka/messages';
 import { withPeakRss, type BenchResult } from './report.js';
 import { benchLog, runBaseline, runThroughSink } from './sink-run.js';
+import { withSourceSchemas } from './source-schemas.js';
 
 const CLIENTS = ['confluent', 'kafkajs'] as const;
+const ENCODINGS = ['json', 'avro'] as const;
+type Encoding = (typeof ENCODINGS)[number];
 const MODES = [
   { name: 'at-least-once', exactlyOnce: false },
   { name: 'exactly-once', exactlyOnce: true },
@@ -27,18 +30,25 @@ const MODES = [
  *      built once, sent again and again through the adapter (no source, coordinator or envelope).
  *      BENCH_KAFKA_HEADERS=full|compact|none: the sink's metadata_headers (default full).
  *      BENCH_BASELINE=1 adds the same log through a null sink (the source and coordinator's share).
+ *      BENCH_KAFKA_ENCODINGS=json,avro (default json): avro also starts the schema registry
+ *      (Apicurio, direct endpoint) and encodes each event as Avro in Confluent's wire format, the
+ *      events carrying their table's columns as a source's do (schemas registered once).
  */
 export async function benchSinkKafka(args: { events?: number }): Promise<BenchResult[]> {
   const total = args.events ?? 1_000_000;
   const clients = (process.env.BENCH_KAFKA_CLIENTS?.split(',') ?? CLIENTS) as Array<(typeof CLIENTS)[number]>;
   const modes = MODES.filter((m) => (process.env.BENCH_KAFKA_MODES?.split(',') ?? MODES.map((x) => x.name)).includes(m.name));
-  const topology = await startTopology(['kafka'], { provider: 'native' });
+  const encodings = ENCODINGS.filter((e) => (process.env.BENCH_KAFKA_ENCODINGS?.split(',') ?? ['json']).includes(e));
+  const services: ServiceName[] = encodings.includes('avro') ? ['kafka', 'schema-registry'] : ['kafka'];
+  const topology = await startTopology(services, { provider: 'native' });
   const results: BenchResult[] = [];
   if (process.env.BENCH_BASELINE === '1') results.push(await runBaseline(total, Number(process.env.BENCH_KAFKA_BATCH ?? 10_000)));
   try {
     for (const client of clients) {
       if (process.env.BENCH_KAFKA_RAW === '1') results.push(await runRaw(topology, total, client));
-      for (const mode of modes) results.push(await runOnce(topology, total, client, mode.exactlyOnce, `sink-kafka ${client} ${mode.name}`));
+      for (const mode of modes) {
+        for (const encoding of encodings) results.push(await runOnce(topology, total, client, mode.exactlyOnce, encoding, `sink-kafka ${client} ${mode.name}${encodings.length > 1 || encoding !== 'json' ? ` ${encoding}` : ''}`));
+      }
     }
   } finally {
     await topology.down();
@@ -46,10 +56,10 @@ export async function benchSinkKafka(args: { events?: number }): Promise<BenchRe
   return results;
 }
 
-async function runOnce(topology: Topology, total: number, client: (typeof CLIENTS)[number], exactlyOnce: boolean, name: string): Promise<BenchResult> {
+async function runOnce(topology: Topology, total: number, client: (typeof CLIENTS)[number], exactlyOnce: boolean, encoding: Encoding, name: string): Promise<BenchResult> {
   const brokers = address(topology.get('kafka'), 'direct');
   const batchEvents = Number(process.env.BENCH_KAFKA_BATCH ?? 10_000);
-  const pipeline = `bench-${client}-${exactlyOnce ? 'eos' : 'alo'}`;
+  const pipeline = `bench-${client}-${exactlyOnce ? 'eos' : 'alo'}-${encoding}`;
   const config: KafkaSinkConfig = kafkaSinkConfig.parse({
     id: 'kafka',
     brokers,
@@ -58,15 +68,16 @@ async function runOnce(topology: Topology, total: number, client: (typeof CLIENT
     exactly_once: exactlyOnce,
     client_conf: JSON.parse(process.env.BENCH_KAFKA_CONF ?? '{}') as Record<string, string>,
     metadata_headers: process.env.BENCH_KAFKA_HEADERS ?? 'full',
+    ...(encoding === 'avro' ? { encoding: { type: 'avro', schema_registry_url: registryUrl(topology.get('schema-registry').info(), 'direct') } } : {}),
   });
   const sink = new KafkaSink(config, { pipeline, tenant: 'bench', logger: silentLogger(), metrics: NOOP_SINK_METRICS, dlqEnabled: false });
   await createTopic(brokers, pipeline, Number(process.env.BENCH_KAFKA_PARTITIONS ?? 6));
-  const result = await runThroughSink(sink, total, batchEvents, pipeline, name);
-  return { ...result, notes: `${sink.clientName}, ${config.metadata_headers} headers, ${result.notes}` };
+  const result = await runThroughSink(sink, total, batchEvents, pipeline, name, withSourceSchemas(benchLog(total)));
+  return { ...result, notes: `${sink.clientName}, ${encoding}, ${config.metadata_headers} headers, ${result.notes}` };
 }
 
 /** Creates the benchmark topic with a few partitions (auto-creation would give it one). */
-async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
+export async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
   const admin = new kafkajs.Kafka({ brokers: [brokers], logLevel: kafkajs.logLevel.NOTHING }).admin();
   await admin.connect();
   try {

@@ -1,7 +1,7 @@
 import { MemoryCheckpointBackend } from '@tidemark/engine/checkpoints/index';
 import { Coordinator } from '@tidemark/engine/coordinator/index';
 import type { Sink } from '@tidemark/engine/sinks/sink';
-import { generatedLog, MemorySource, NullSink, type MemoryPosition } from '@tidemark/engine/testing/index';
+import { generatedLog, MemorySource, NullSink, type MemoryLog, type MemoryPosition } from '@tidemark/engine/testing/index';
 import { withPeakRss, type BenchResult } from './report.js';
 
 /** What every sink benchmark sends: 500-byte payloads (a ~640-byte native envelope), transactions of 4. */
@@ -19,8 +19,8 @@ export interface SinkRun extends BenchResult {
  * memory checkpoints) until the last offset is committed. On this shared machine wall time
  * depends on the neighbours; engine CPU per event says what the pipeline costs.
  */
-export async function runThroughSink(sink: Sink, total: number, batchEvents: number, pipeline: string, name: string): Promise<SinkRun> {
-  const source = new MemorySource(benchLog(total), { id: 'bench', chunk: 8192 });
+export async function runThroughSink(sink: Sink, total: number, batchEvents: number, pipeline: string, name: string, log: MemoryLog = benchLog(total)): Promise<SinkRun> {
+  const source = new MemorySource(log, { id: 'bench', chunk: 8192 });
   const coordinator = new Coordinator({
     pipeline,
     tenant: 'bench',

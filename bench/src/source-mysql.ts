@@ -26,7 +26,7 @@ export async function benchSourceMysql(args: { events?: number }): Promise<Bench
     const results: BenchResult[] = [];
     for (const shape of ['multi-row', 'single-row'] as const) {
       const table = `bench_${shape.replace('-', '_')}`;
-      await db.query(`CREATE TABLE ${table} (id BIGINT PRIMARY KEY, customer VARCHAR(32) NOT NULL, amount DECIMAL(12,2) NOT NULL, paid TINYINT NOT NULL, created_at DATETIME(3) NOT NULL)`);
+      await createBenchTable(db, table);
       const [[{ gtid }]] = (await db.query('SELECT @@GLOBAL.gtid_binlog_pos AS gtid')) as unknown as [[{ gtid: string }]];
       const loadStarted = performance.now();
       await load(db, table, shape, total);
@@ -42,7 +42,13 @@ export async function benchSourceMysql(args: { events?: number }): Promise<Bench
   }
 }
 
-async function load(db: mysql.Connection, table: string, shape: 'multi-row' | 'single-row', total: number): Promise<void> {
+/** The table every MySQL benchmark writes: five columns of common types. */
+export async function createBenchTable(db: mysql.Connection, table: string): Promise<void> {
+  await db.query(`CREATE TABLE ${table} (id BIGINT PRIMARY KEY, customer VARCHAR(32) NOT NULL, amount DECIMAL(12,2) NOT NULL, paid TINYINT NOT NULL, created_at DATETIME(3) NOT NULL)`);
+}
+
+/** Writes rows 1..total: multi-row = transactions of 1,000 rows; single-row = one per row. */
+export async function load(db: mysql.Connection, table: string, shape: 'multi-row' | 'single-row', total: number): Promise<void> {
   const row = (id: string) => `${id}, CONCAT('customer-', ${id} % 1000), (${id} % 10000) / 100, ${id} % 2, '2024-01-02 03:04:05.678'`;
   if (shape === 'multi-row') {
     for (let start = 1; start <= total; start += TX_ROWS) {

@@ -46,13 +46,18 @@ export async function benchSourcePostgres(args: { events?: number }): Promise<Be
   }
 }
 
-async function loadBacklog(o: pg.ClientConfig, total: number): Promise<number> {
+/**
+ * Creates bench_orders, publication bench_pub and the given logical slots (pgoutput), then writes
+ * rows 1..total in transactions of 1,000 while nothing reads: a backlog every slot must decode.
+ * Returns the seconds the load took.
+ */
+export async function loadBacklog(o: pg.ClientConfig, total: number, slots: readonly string[] = ['bench_slot', 'bench_capture']): Promise<number> {
   const admin = new pg.Client(o);
   await admin.connect();
   try {
     await admin.query('CREATE TABLE bench_orders (id bigint PRIMARY KEY, customer text NOT NULL, amount numeric(12,2) NOT NULL, paid boolean NOT NULL, created_at timestamptz NOT NULL)');
     await admin.query('CREATE PUBLICATION bench_pub FOR TABLE bench_orders');
-    await admin.query("SELECT pg_create_logical_replication_slot('bench_slot', 'pgoutput'), pg_create_logical_replication_slot('bench_capture', 'pgoutput')");
+    for (const slot of slots) await admin.query("SELECT pg_create_logical_replication_slot($1, 'pgoutput')", [slot]);
     const started = performance.now();
     await admin.query(`DO $$ BEGIN
       FOR t IN 0..${Math.ceil(total / TX_ROWS) - 1} LOOP

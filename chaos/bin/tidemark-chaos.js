@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-node-snapshot
+// --no-node-snapshot: the runner applies javascript processors (isolated-vm) to compute expectations.
 // Thin launcher so the bin link exists before the first build; the CLI lives in dist/.
 import { main } from '../dist/cli/main.js';
 

@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-node-snapshot
+// --no-node-snapshot: isolated-vm (the javascript processor) crashes Node 20+ without it.
 // Thin launcher so the bin link exists before the first build; the CLI lives in dist/.
 import { main } from '../dist/cli/main.js';
 

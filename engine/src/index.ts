@@ -6,3 +6,5 @@ export type { Source, SourceContext } from './sources/source.js';
 export type { Sink, SinkContext, DeliveryReport, PoisonedEvent } from './sinks/sink.js';
 export * from './metrics/hooks.js';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logging/logger.js';
+export * from './avro/index.js';
+export * from './schema/event-schema.js';

@@ -13,13 +13,20 @@
  *   checkpoint     every saved checkpoint is covered: the sink holds every event up to it;
  *   release        the source is only told to release positions every sink holds;
  *   resume         each restart resumes from the minimum checkpoint over the sinks.
+ *
+ * Half the cases put a random processor stage in front of the sinks: a deterministic function
+ * of each event (keep, drop, rewrite, split in two; sometimes asynchronous) that may also return
+ * its output shuffled. The model then expects the *surviving* events (copies included): none
+ * lost, in source order, checkpoints never ahead of what a sink holds, a batch whose events
+ * were all dropped still moves the checkpoint, and each copy gets its own idempotency key.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryCheckpointBackend, type CheckpointStore } from '../../engine/src/checkpoints/index.js';
 import { Coordinator } from '../../engine/src/coordinator/index.js';
-import type { ChangeEvent, Position } from '../../engine/src/event/index.js';
+import { idempotencyKey, type ChangeEvent, type Position } from '../../engine/src/event/index.js';
 import type { ErrorKind } from '../../engine/src/errors/index.js';
+import type { Processor } from '../../engine/src/processors/processor.js';
 import { MemorySink, MemorySource, type SinkFault } from '../../engine/src/testing/index.js';
 import type { Clock } from '../../engine/src/util/clock.js';
 import { buildLog, txArb } from '../support/transactions.js';
@@ -37,6 +44,12 @@ const fastClock: Clock = {
 };
 
 type FaultSpec = 'retryable' | 'lost-ack' | 'non-retryable' | 'fatal';
+type Fate = 'keep' | 'drop' | 'rewrite' | 'split';
+interface ProcessorGen {
+  readonly fates: readonly Fate[];
+  readonly async: boolean;
+  readonly shuffle: boolean;
+}
 interface SinkSpecGen {
   readonly required: boolean;
   readonly ownsCheckpoint: boolean;
@@ -68,6 +81,14 @@ const scenarioArb = fc
     mode: fc.constantFrom('required', 'all', 'quorum'),
     quorumPick: fc.nat(),
     crashes: fc.array(fc.record({ atCall: fc.integer({ min: 1, max: 40 }), afterStore: fc.boolean() }), { maxLength: 3 }),
+    processor: fc.option(
+      fc.record({
+        fates: fc.array(fc.constantFrom<Fate>('keep', 'drop', 'drop', 'rewrite', 'split'), { minLength: 1, maxLength: 7 }),
+        async: fc.boolean(),
+        shuffle: fc.boolean(),
+      }),
+      { nil: null },
+    ),
   })
   .map((s) => ({ ...s, quorum: 1 + (s.quorumPick % s.sinks.length) }));
 
@@ -81,10 +102,29 @@ function toFault(f: FaultSpec): SinkFault {
   return { kind: f as ErrorKind };
 }
 
-/** Every offset 0..through is present in what the sink holds. */
-function holdsPrefix(sink: MemorySink, through: number): boolean {
-  const held = new Set(offsets(sink.events));
-  for (let o = 0; o <= through; o++) if (!held.has(o)) return false;
+const fateOf = (g: ProcessorGen | null, offset: number): Fate => (g ? g.fates[offset % g.fates.length]! : 'keep');
+const copiesOf = (f: Fate): number => (f === 'drop' ? 0 : f === 'split' ? 2 : 1);
+
+/** The random processor: the same output for the same event in every run, so replays agree. */
+function randomProcessor(g: ProcessorGen): Processor {
+  const apply = (events: readonly ChangeEvent[]): ChangeEvent[] => {
+    const out = events.flatMap((e): ChangeEvent[] => {
+      const f = fateOf(g, offsetOf(e.source.position));
+      if (f === 'drop') return [];
+      if (f === 'keep') return [e];
+      const rewritten = { ...e, after: { ...e.after, rewritten: true } };
+      return f === 'rewrite' ? [rewritten] : [e, { ...rewritten, after: { ...rewritten.after, copy: 1 } }];
+    });
+    return g.shuffle ? out.reverse() : out;
+  };
+  return { id: 'random', process: (events) => (g.async ? Promise.resolve().then(() => apply(events)) : apply(events)) };
+}
+
+/** Every surviving offset 0..through is present in what the sink holds (as many times as it was split). */
+function holdsPrefix(sink: MemorySink, through: number, g: ProcessorGen | null = null): boolean {
+  const held = new Map<number, number>();
+  for (const o of offsets(sink.events)) held.set(o, (held.get(o) ?? 0) + 1);
+  for (let o = 0; o <= through; o++) if ((held.get(o) ?? 0) < copiesOf(fateOf(g, o))) return false;
   return true;
 }
 
@@ -94,7 +134,7 @@ interface Violation {
 }
 
 /** Wraps a store so every save is checked against what the sinks hold at that instant. */
-function checkedStore(inner: CheckpointStore, sinksById: Map<string, MemorySink>, violations: Violation[]): CheckpointStore {
+function checkedStore(inner: CheckpointStore, sinksById: Map<string, MemorySink>, violations: Violation[], g: ProcessorGen | null): CheckpointStore {
   return {
     kv: inner.kv,
     load: (k) => inner.load(k),
@@ -103,7 +143,7 @@ function checkedStore(inner: CheckpointStore, sinksById: Map<string, MemorySink>
     async save(entries) {
       for (const { key, position } of entries) {
         const sink = sinksById.get(key.split('::sink::')[1]!)!;
-        if (!holdsPrefix(sink, offsetOf(position))) violations.push({ what: 'checkpoint ahead of what the sink holds', detail: { sink: sink.id, checkpoint: position, held: offsets(sink.events) } });
+        if (!holdsPrefix(sink, offsetOf(position), g)) violations.push({ what: 'checkpoint ahead of what the sink holds', detail: { sink: sink.id, checkpoint: position, held: offsets(sink.events) } });
       }
       await inner.save(entries);
     },
@@ -120,7 +160,7 @@ async function runScenario(s: Scenario): Promise<{ violations: Violation[]; sink
   });
   const sinksById = new Map(sinks.map((k) => [k.id, k]));
   const backend = new MemoryCheckpointBackend();
-  const store = checkedStore(backend.forPipeline('p'), sinksById, violations);
+  const store = checkedStore(backend.forPipeline('p'), sinksById, violations, s.processor);
   const crashes = [...s.crashes].sort((a, b) => a.atCall - b.atCall);
   let calls = 0;
   /** Per run and sink: the checkpoint the sink had when the run started. */
@@ -145,6 +185,7 @@ async function runScenario(s: Scenario): Promise<{ violations: Violation[]; sink
       tenant: 't',
       source,
       sinks,
+      processors: s.processor ? [randomProcessor(s.processor)] : [],
       batch: { max_events: s.maxEvents, max_bytes: s.maxBytes, max_ms: 5, respect_source_tx: s.respectSourceTx, max_inflight: s.maxInflight },
       commitPolicy: s.mode === 'quorum' ? { mode: 'quorum', quorum: s.quorum } : { mode: s.mode as 'required' | 'all' },
       store,
@@ -184,7 +225,7 @@ async function runScenario(s: Scenario): Promise<{ violations: Violation[]; sink
     if ((resumed ? offsetOf(resumed) : -1) !== expectedResume) violations.push({ what: 'resumed from other than the minimum checkpoint', detail: { run, resumed, expectedResume } });
     // Release: the source only ever released positions every sink holds.
     for (const p of source.acknowledged) {
-      for (const sink of sinks) if (!holdsPrefix(sink, offsetOf(p))) violations.push({ what: 'source released a position a sink does not hold', detail: { run, position: p, sink: sink.id } });
+      for (const sink of sinks) if (!holdsPrefix(sink, offsetOf(p), s.processor)) violations.push({ what: 'source released a position a sink does not hold', detail: { run, position: p, sink: sink.id } });
     }
     const detached = coordinator.status().some((x) => x.detached);
     if (result === 'completed' && !detached) return { violations, sinks, log, runs: run + 1, ...checkHistories(sinks, log, s, startCheckpoints, violations) };
@@ -195,6 +236,17 @@ async function runScenario(s: Scenario): Promise<{ violations: Violation[]; sink
 }
 
 function checkHistories(sinks: MemorySink[], log: ChangeEvent[], s: Scenario, startCheckpoints: Array<Map<string, number>>, violations: Violation[]): object {
+  // What a sink must receive, in order: each surviving offset once per copy.
+  const expected = log.flatMap((_, o) => Array<number>(copiesOf(fateOf(s.processor, o))).fill(o));
+  const firstAt = new Map<number, number>();
+  expected.forEach((o, i) => firstAt.has(o) || firstAt.set(o, i));
+  const firstIndexAfter = (checkpoint: number) => {
+    const i = expected.findIndex((o) => o > checkpoint);
+    return i === -1 ? expected.length : i;
+  };
+  // With respect_source_tx a write holds whole transactions: of each, the surviving events.
+  const survivorsOf = new Map<string, number[]>();
+  for (const e of log) if (copiesOf(fateOf(s.processor, offsetOf(e.source.position))) > 0) survivorsOf.set(e.tx.id, [...(survivorsOf.get(e.tx.id) ?? []), offsetOf(e.source.position)]);
   for (const sink of sinks) {
     const seen = new Map<number, number>();
     let run = -1;
@@ -206,25 +258,31 @@ function checkHistories(sinks: MemorySink[], log: ChangeEvent[], s: Scenario, st
       const last = offs[offs.length - 1]!;
       if (write.tag !== run) {
         run = write.tag;
-        expectedStart = startCheckpoints[run]!.get(sink.id)! + 1;
+        expectedStart = firstIndexAfter(startCheckpoints[run]!.get(sink.id)!);
         prev = null;
       }
-      // Contiguous in source order inside the write.
-      offs.forEach((o, i) => i > 0 && o !== offs[i - 1]! + 1 && violations.push({ what: 'write not contiguous', detail: { sink: sink.id, offs } }));
+      // Contiguous in the expected order inside the write (copies next to each other).
+      const at = firstAt.get(first) ?? -1;
+      if (JSON.stringify(offs) !== JSON.stringify(expected.slice(at, at + offs.length))) violations.push({ what: 'write not contiguous', detail: { sink: sink.id, offs } });
       const retry = prev !== null && first === prev.first && last === prev.last;
       if (retry && sink.ownsCheckpoint) violations.push({ what: 'exactly-once sink received a batch twice', detail: { sink: sink.id, offs } });
-      if (!retry && first !== expectedStart) violations.push({ what: first > expectedStart ? 'gap: events skipped' : 'replayed events at or before the checkpoint', detail: { sink: sink.id, run, expectedStart, offs } });
-      if (!retry) expectedStart = last + 1;
+      if (!retry && at !== expectedStart) violations.push({ what: at > expectedStart ? 'gap: events skipped' : 'replayed events at or before the checkpoint', detail: { sink: sink.id, run, expectedStart: expected[expectedStart], offs } });
+      if (!retry) expectedStart = at + offs.length;
       prev = { first, last };
-      if (s.respectSourceTx && (write.events[0]!.tx.index !== 0 || !write.events[write.events.length - 1]!.tx.end)) {
+      const head = write.events[0]!;
+      const tail = write.events[write.events.length - 1]!;
+      if (s.respectSourceTx && (survivorsOf.get(head.tx.id)![0] !== first || survivorsOf.get(tail.tx.id)!.at(-1) !== last || !tail.tx.end)) {
         violations.push({ what: 'transaction split across writes', detail: { sink: sink.id, txs: write.events.map((e) => `${e.tx.id}/${e.tx.index}${e.tx.end ? '!' : ''}`) } });
       }
+      // Each copy of a split event is its own message: distinct idempotency keys within a write.
+      const keys = write.events.map((e) => idempotencyKey('t', e));
+      if (new Set(keys).size !== keys.length) violations.push({ what: 'two events of a write share an idempotency key', detail: { sink: sink.id, keys } });
       for (const o of offs) seen.set(o, (seen.get(o) ?? 0) + 1);
     }
-    const missing = log.map((_, o) => o).filter((o) => !seen.has(o));
+    const missing = [...new Set(expected)].filter((o) => (seen.get(o) ?? 0) < copiesOf(fateOf(s.processor, o)));
     if (missing.length > 0) violations.push({ what: 'lost events', detail: { sink: sink.id, missing } });
     if (sink.ownsCheckpoint) {
-      const dups = [...seen].filter(([, n]) => n > 1).map(([o]) => o);
+      const dups = [...seen].filter(([o, n]) => n > copiesOf(fateOf(s.processor, o))).map(([o]) => o);
       if (dups.length > 0) violations.push({ what: 'duplicates at an exactly-once sink', detail: { sink: sink.id, dups } });
     }
   }
@@ -268,14 +326,19 @@ describe('coordinator against a reference model', () => {
     const sink = new MemorySink('k');
     sink.failNext({ kind: 'fatal' });
     const states: string[] = [];
+    let failed!: () => void;
+    const failure = new Promise<void>((resolve) => (failed = resolve));
     const coordinator = new Coordinator({
       pipeline: 'p', tenant: 't', source: MemorySource.fromEvents(log), sinks: [sink],
       batch: { max_events: 1, max_bytes: 1e9, max_ms: 1000, respect_source_tx: true, max_inflight: 2 },
       commitPolicy: { mode: 'required' }, store: new MemoryCheckpointBackend().forPipeline('p'),
-      onStateChange: (st) => states.push(st),
+      onStateChange: (st) => {
+        states.push(st);
+        if (st === 'failed') failed();
+      },
     });
     await coordinator.start();
-    await new Promise((r) => setTimeout(r, 20));
+    await failure;
     expect(coordinator.state).toBe('failed');
     expect(coordinator.failure?.message).toMatch(/scripted fatal failure/);
     expect(coordinator.failure?.context).toMatchObject({ pipeline: 'p', sink: 'k' });

@@ -16,6 +16,7 @@ export { stalledChecker, stalledDef } from './stalled.js';
 export { stateChecker, stateDef, type FinalSource } from './state.js';
 export { leakChecker, leakDef, slopePerHour } from './leak.js';
 export { dlqChecker, dlqDef } from './dlq.js';
+export { undecodableChecker, undecodableDef } from './undecodable.js';
 export { expectationChecker, expectationDef, GAP_FAULT_KINDS, type Expectation } from './expectation.js';
 export { MAX_EXAMPLES } from './examples.js';
 export { valuesEqual, imageDiff, numericText, timestampText, type ColumnDiff } from './normalize.js';

@@ -10,9 +10,10 @@ import { stateDef } from './state.js';
 import { leakDef } from './leak.js';
 import { dlqDef } from './dlq.js';
 import { tornTransactionDef } from './torn-transaction.js';
+import { undecodableDef } from './undecodable.js';
 
 /** The checkers that judge histories alone (what `createCheckers(CHECKER_NAMES)` runs anywhere). */
-export const CHECKER_NAMES = ['lost', 'duplicated', 'reordered', 'phantom', 'torn-transaction', 'stalled', 'expectation'] as const;
+export const CHECKER_NAMES = ['lost', 'duplicated', 'reordered', 'phantom', 'torn-transaction', 'stalled', 'expectation', 'undecodable'] as const;
 
 /**
  * Every name a scenario's `checkers:` list may use: the above; `state`, which also needs the
@@ -51,6 +52,8 @@ export function checkerDef(name: CheckerName, options: CheckerOptions = {}): Che
       return leakDef;
     case 'dlq':
       return dlqDef;
+    case 'undecodable':
+      return undecodableDef as CheckerDef;
   }
 }
 

@@ -17,6 +17,8 @@ export interface EngineProcessOptions {
    */
   readonly mutation?: string | null;
   readonly logLevel?: string;
+  /** Extra node flags before the engine script, e.g. `--cpu-prof` for a benchmark's profile. */
+  readonly nodeArgs?: readonly string[];
 }
 
 // Both chaos/src/engine and chaos/dist/engine sit three levels below the repository root.
@@ -46,11 +48,11 @@ export class EngineProcess {
   /** Bumped by every kill/stop: a start cut short by our own signal is not a failure. */
   private generation = 0;
 
-  constructor(private readonly o: EngineProcessOptions) {
-    mkdirSync(o.dataDir, { recursive: true });
-    mkdirSync(dirname(o.logFile), { recursive: true });
-    this.api = new EngineApi(`http://127.0.0.1:${o.apiPort}`);
-    this.metricsUrl = `http://127.0.0.1:${o.metricsPort}`;
+  constructor(private readonly options: EngineProcessOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    mkdirSync(dirname(options.logFile), { recursive: true });
+    this.api = new EngineApi(`http://127.0.0.1:${options.apiPort}`);
+    this.metricsUrl = `http://127.0.0.1:${options.metricsPort}`;
   }
 
   get pid(): number | undefined {
@@ -62,27 +64,30 @@ export class EngineProcess {
   }
 
   get logFile(): string {
-    return this.o.logFile;
+    return this.options.logFile;
   }
 
   /** Starts the process and waits until its API answers /ready. A running engine is left alone. */
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.running) return;
     const args = [
-      ...(this.o.mutation ? ['--import', MUTATIONS] : []),
+      // isolated-vm (javascript processors) needs it on Node 20+.
+      '--no-node-snapshot',
+      ...(this.options.nodeArgs ?? []),
+      ...(this.options.mutation ? ['--import', MUTATIONS] : []),
       ENGINE_BIN,
       'run',
-      '--data-dir', this.o.dataDir,
-      '--api-addr', `127.0.0.1:${this.o.apiPort}`,
-      '--metrics-addr', `127.0.0.1:${this.o.metricsPort}`,
-      '--log-level', this.o.logLevel ?? 'info',
+      '--data-dir', this.options.dataDir,
+      '--api-addr', `127.0.0.1:${this.options.apiPort}`,
+      '--metrics-addr', `127.0.0.1:${this.options.metricsPort}`,
+      '--log-level', this.options.logLevel ?? 'info',
       '--summary-interval', '5',
     ];
-    const env: NodeJS.ProcessEnv = { ...process.env, TIDEMARK_API_TOKEN: '', ...this.o.env };
-    if (this.o.mutation) env.TIDEMARK_MUTATION = this.o.mutation;
+    const env: NodeJS.ProcessEnv = { ...process.env, TIDEMARK_API_TOKEN: '', ...this.options.env };
+    if (this.options.mutation) env.TIDEMARK_MUTATION = this.options.mutation;
     else delete env.TIDEMARK_MUTATION;
     const generation = this.generation;
-    const child = ManagedProcess.launch({ command: process.execPath, args, env, logFile: this.o.logFile });
+    const child = ManagedProcess.launch({ command: process.execPath, args, env, logFile: this.options.logFile });
     this.process = child;
     this.starts++;
     void child.exited.then((e) => this.exits.push({ code: e.code, signal: e.signal, at: Date.now() }));
@@ -90,12 +95,12 @@ export class EngineProcess {
     while (Date.now() < deadline) {
       // Killed by the nemesis while starting (a crash can land at any instant): whoever killed it restarts it.
       if (!child.running && this.generation !== generation) return;
-      if (!child.running) throw new Error(`engine exited during start (${describeExit(this.exits.at(-1))}); log: ${this.o.logFile}\n${this.tail(30)}`);
+      if (!child.running) throw new Error(`engine exited during start (${describeExit(this.exits.at(-1))}); log: ${this.options.logFile}\n${this.tail(30)}`);
       if (await this.api.ready()) return;
       await sleep(100);
     }
     await child.kill();
-    throw new Error(`engine API did not answer within ${timeoutMs} ms on port ${this.o.apiPort}; log: ${this.o.logFile}\n${this.tail(30)}`);
+    throw new Error(`engine API did not answer within ${timeoutMs} ms on port ${this.options.apiPort}; log: ${this.options.logFile}\n${this.tail(30)}`);
   }
 
   /** SIGKILL: no flush, no checkpoint, as if the machine lost power under the process. */
@@ -125,7 +130,7 @@ export class EngineProcess {
   /** The last lines of the engine log, for error messages and reports. */
   tail(lines = 50): string {
     try {
-      return readFileSync(this.o.logFile, 'utf8').split('\n').slice(-lines).join('\n');
+      return readFileSync(this.options.logFile, 'utf8').split('\n').slice(-lines).join('\n');
     } catch {
       return '';
     }

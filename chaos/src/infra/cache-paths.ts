@@ -17,6 +17,10 @@ export interface CachePaths {
   readonly kafkaLibs: string;
   readonly kafkaMarker: string;
   readonly mavenRepo: string;
+  /** Apicurio Registry build: pom, settings, and target/ with the runner jar + lib/. */
+  readonly registryDir: string;
+  readonly registryJar: string;
+  readonly registryMarker: string;
   readonly goPath: string;
   readonly goBuildCache: string;
   readonly templatesDir: string;
@@ -33,6 +37,10 @@ export function cachePaths(root: string = cacheRoot()): CachePaths {
     kafkaLibs: join(root, 'kafka', 'libs'),
     kafkaMarker: join(root, 'kafka', 'VERSION'),
     mavenRepo: join(root, 'm2'),
+    registryDir: join(root, 'schema-registry'),
+    // Quarkus' legacy thin jar: its manifest Class-Path points at lib/ beside it.
+    registryJar: join(root, 'schema-registry', 'target', 'apicurio-registry-runner-1.0-runner.jar'),
+    registryMarker: join(root, 'schema-registry', 'VERSION'),
     goPath: join(root, 'go'),
     goBuildCache: join(root, 'go-build'),
     templatesDir: join(root, 'templates'),

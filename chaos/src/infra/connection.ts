@@ -47,3 +47,11 @@ export function redisOptions(service: ServiceInfo, via: Via = 'proxy'): Endpoint
 export function natsServers(service: ServiceInfo, via: Via = 'proxy'): string {
   return address(service, via);
 }
+
+/** Base URL of the Confluent-compatible API of a schema-registry service (what clients are given). */
+export function registryUrl(service: ServiceInfo, via: Via = 'proxy'): string {
+  return `http://${address(service, via)}${REGISTRY_API_PATH}`;
+}
+
+/** Apicurio serves Confluent's REST API under this path. */
+export const REGISTRY_API_PATH = '/apis/ccompat/v7';

@@ -11,7 +11,7 @@ export { NativeProvider } from './native/native-provider.js';
 export { TestcontainersProvider } from './testcontainers/testcontainers-provider.js';
 export { ToxiproxyControl, type ProxyState } from './toxiproxy/control.js';
 export { toxicBody, TOXIC_KINDS, type ToxicKind, type ToxicSpec, type ToxicPlacement } from './toxiproxy/toxics.js';
-export { address, kafkaBrokers, mysqlOptions, natsServers, pgOptions, redisOptions } from './connection.js';
+export { address, kafkaBrokers, mysqlOptions, natsServers, pgOptions, redisOptions, registryUrl, REGISTRY_API_PATH } from './connection.js';
 export { readInfraState, writeInfraState, type InfraState } from './state-file.js';
 export { cachePaths, cacheRoot, type CachePaths } from './cache-paths.js';
 export { runSetup, SETUP_STEPS, type SetupReport } from './setup/run-setup.js';

@@ -74,6 +74,13 @@ export async function probeNats(endpoint: Endpoint): Promise<void> {
   }
 }
 
+/** The registry counts as up once its Confluent-compatible API lists subjects. */
+export async function probeSchemaRegistry(endpoint: Endpoint): Promise<void> {
+  const response = await fetch(`http://${endpoint.host}:${endpoint.port}/apis/ccompat/v7/subjects`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+  if (!response.ok) throw new Error(`schema registry answered ${response.status}`);
+  await response.arrayBuffer();
+}
+
 export async function probeToxiproxy(url: string): Promise<void> {
   const response = await fetch(`${url}/version`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
   if (!response.ok) throw new Error(`toxiproxy answered ${response.status}`);
@@ -97,6 +104,8 @@ export function probeFor(kind: ServiceKind, endpoint: Endpoint, credentials?: Cr
         return probeKafka(endpoint);
       case 'nats':
         return probeNats(endpoint);
+      case 'schema-registry':
+        return probeSchemaRegistry(endpoint);
     }
   };
   return withTimeout(run(), PROBE_TIMEOUT_MS + 1000, `${kind} probe on ${endpoint.host}:${endpoint.port}`);

@@ -8,6 +8,7 @@ export const KIND_OF: Readonly<Record<ServiceName, ServiceKind>> = {
   kafka: 'kafka',
   redis: 'redis',
   nats: 'nats',
+  'schema-registry': 'schema-registry',
 };
 
 /** Each replica and the primary it follows. */

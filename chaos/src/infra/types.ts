@@ -1,8 +1,8 @@
 /** The services a topology can hold; each one gets a Toxiproxy proxy of the same name. */
-export const SERVICE_NAMES = ['mysql', 'mysql-b', 'postgres', 'postgres-b', 'kafka', 'redis', 'nats'] as const;
+export const SERVICE_NAMES = ['mysql', 'mysql-b', 'postgres', 'postgres-b', 'kafka', 'redis', 'nats', 'schema-registry'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-export type ServiceKind = 'mysql' | 'postgres' | 'kafka' | 'redis' | 'nats';
+export type ServiceKind = 'mysql' | 'postgres' | 'kafka' | 'redis' | 'nats' | 'schema-registry';
 export type ReplicaName = 'mysql-b' | 'postgres-b';
 export type ProviderName = 'native' | 'testcontainers';
 
@@ -70,6 +70,8 @@ export interface HandleByName {
   kafka: ServiceHandle;
   redis: ServiceHandle;
   nats: ServiceHandle;
+  /** Confluent-compatible schema registry (Apicurio); its API is under `/apis/ccompat/v7` (see `registryUrl`). */
+  'schema-registry': ServiceHandle;
 }
 
 /** What to start. Replicas pull in their primary. */

@@ -64,7 +64,7 @@ export const noopFault: Fault = {
 /** `source` is the run's source server (its primary now); other targets name a service. */
 export function serviceOf(ctx: NemesisContext, target: string): ServiceName {
   if (target === 'source') return ctx.primary();
-  if (target === 'engine' || target === 'http') throw new Error(`${target} is not a server of the topology: kill-server and restart-server take source, mysql, mysql-b, postgres, postgres-b, kafka, redis or nats`);
+  if (target === 'engine' || target === 'http') throw new Error(`${target} is not a server of the topology: kill-server and restart-server take source, mysql, mysql-b, postgres, postgres-b, kafka, redis, nats or schema-registry`);
   return target as ServiceName;
 }
 

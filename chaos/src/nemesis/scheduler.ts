@@ -22,6 +22,8 @@ export class NemesisScheduler {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly pending: Promise<void>[] = [];
   private stopped = false;
+  /** Faults injected by inject(), numbered after the schedule's entries. */
+  private manual = 0;
   /** Aborted by healAll(): faults waiting out their duration heal at once. */
   private readonly abort = new AbortController();
   readonly errors: string[] = [];
@@ -42,6 +44,45 @@ export class NemesisScheduler {
   /** Faults active right now, for live progress. */
   activeFaults(): string[] {
     return [...this.active.values()].map(({ event }) => `${event.kind}@${event.target}`);
+  }
+
+  /** Active faults with the id `heal(id)` takes (the playground's active-faults panel). */
+  activeEntries(): { id: number; event: FaultEvent }[] {
+    return [...this.active].map(([id, { event }]) => ({ id, event }));
+  }
+
+  /**
+   * Injects one fault now, outside the schedule (the playground's buttons). It stays active until
+   * heal(id) or healAll(); an instant fault (a purge, a promotion) returns id null. A failed
+   * injection is recorded with its window closed, and rethrown.
+   */
+  async inject(fault: string, target: string, params: Readonly<Record<string, unknown>> = {}): Promise<{ id: number | null; event: FaultEvent }> {
+    const id = this.schedule.length + ++this.manual;
+    const event: { -readonly [K in keyof FaultEvent]: FaultEvent[K] } = { kind: fault, target, at: Date.now(), until: null, detail: params };
+    this.events.push(event);
+    this.ctx.log(`nemesis: ${fault} on ${target}`);
+    let heal: Heal | null;
+    try {
+      heal = await this.lookup(fault).inject(this.ctx, target, params);
+    } catch (e) {
+      event.until = Date.now();
+      this.errors.push(`${fault} on ${target}: ${(e as Error).message}`);
+      throw e;
+    }
+    if (!heal) {
+      event.until = Date.now();
+      return { id: null, event };
+    }
+    this.active.set(id, { event, heal });
+    return { id, event };
+  }
+
+  /** Heals one active fault; false when no fault with this id is active. */
+  async heal(id: number): Promise<boolean> {
+    const entry = this.active.get(id);
+    if (!entry) return false;
+    await this.healOne(id, entry.event, entry.heal);
+    return true;
   }
 
   /** Cancels what has not started and heals everything active (the "heal" phase). */

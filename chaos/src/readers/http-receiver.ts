@@ -25,6 +25,8 @@ export interface ReceivedRequest {
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** The body as it arrived: Avro (`application/avro`) is binary and does not survive `body`'s UTF-8. */
+  readonly bytes: Buffer;
   /** What the receiver decided when the body arrived; 2xx means accepted. */
   readonly status: number;
 }
@@ -63,10 +65,10 @@ export async function startHttpReceiver(initial: HttpBehaviour = {}): Promise<Ht
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const now = behaviour;
-      const body = Buffer.concat(chunks);
+      const bytes = Buffer.concat(chunks);
       const cap = now.maxBodyBytes ?? maxBody;
-      const status = now.reset ? 0 : cap !== undefined && body.length > cap ? 413 : (now.status ?? 200);
-      log.push({ seq: log.length, at: Date.now(), method: req.method ?? 'GET', url: req.url ?? '/', headers: flatten(req.headers), body: body.toString('utf8'), status });
+      const status = now.reset ? 0 : cap !== undefined && bytes.length > cap ? 413 : (now.status ?? 200);
+      log.push({ seq: log.length, at: Date.now(), method: req.method ?? 'GET', url: req.url ?? '/', headers: flatten(req.headers), body: bytes.toString('utf8'), bytes, status });
       if (now.reset) {
         req.socket.destroy();
         return;
@@ -89,7 +91,7 @@ export async function startHttpReceiver(initial: HttpBehaviour = {}): Promise<Ht
     release(beforeSeq) {
       for (; released < Math.min(beforeSeq, log.length); released++) {
         const r = log[released]!;
-        log[released] = { seq: r.seq, at: r.at, method: r.method, url: r.url, headers: {}, body: '', status: r.status };
+        log[released] = { seq: r.seq, at: r.at, method: r.method, url: r.url, headers: {}, body: '', bytes: EMPTY, status: r.status };
       }
     },
     behave(next) {
@@ -105,6 +107,8 @@ export async function startHttpReceiver(initial: HttpBehaviour = {}): Promise<Ht
       }),
   };
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function flatten(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};

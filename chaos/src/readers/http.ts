@@ -9,9 +9,11 @@ import type { ReceivedRequest } from './http-receiver.js';
  * A body is one envelope (per-event mode: the tidemark-* headers carry the metadata) or a JSON
  * array of envelopes (batch mode: no per-event metadata, so idempotencyKey/tx fields are null).
  * `stream` = the URL path, `seq` = record index on that path, `position` = `path#request[item]`.
+ * An `application/avro` body is one Confluent-framed event, decoded through `options.registryUrl`.
  */
-export function readHttp(requests: readonly ReceivedRequest[], options: ReaderOptions = {}): SinkHistory {
+export async function readHttp(requests: readonly ReceivedRequest[], options: ReaderOptions = {}): Promise<SinkHistory> {
   const collector = new RecordCollector(options);
+  const raws: RawRecord[] = [];
   const seqs = new Map<string, number>();
   const next = (stream: string) => {
     const seq = seqs.get(stream) ?? 0;
@@ -21,14 +23,19 @@ export function readHttp(requests: readonly ReceivedRequest[], options: ReaderOp
   for (const request of requests) {
     if (request.status < 200 || request.status > 299) continue;
     const stream = request.url.split('?')[0] as string;
-    const parsed = tryParse(request.body);
     const base: Omit<RawRecord, 'payload' | 'seq' | 'position'> = { meta: request.headers, stream, sinkTxn: null };
+    if (request.headers['content-type']?.startsWith('application/avro')) {
+      raws.push({ ...base, payload: request.bytes, seq: next(stream), position: `${stream}#${request.seq}` });
+      continue;
+    }
+    const parsed = tryParse(request.body);
     if (Array.isArray(parsed)) {
-      parsed.forEach((item: unknown, i) => collector.add({ ...base, meta: {}, payload: { parsed: item }, seq: next(stream), position: `${stream}#${request.seq}[${i}]` }));
+      parsed.forEach((item: unknown, i) => raws.push({ ...base, meta: {}, payload: { parsed: item }, seq: next(stream), position: `${stream}#${request.seq}[${i}]` }));
     } else {
-      collector.add({ ...base, payload: request.body, seq: next(stream), position: `${stream}#${request.seq}` });
+      raws.push({ ...base, payload: request.body, seq: next(stream), position: `${stream}#${request.seq}` });
     }
   }
+  await collector.addAll(raws);
   return collector.history('http', options);
 }
 

@@ -10,6 +10,7 @@ export { startHttpReceiver, type HttpReceiver, type HttpBehaviour, type Received
 export type { ReaderOptions } from './decode/collector.js';
 export { decodeEnvelope, type DecodedChange } from './decode/envelope.js';
 export { decodeRecord, type RawRecord } from './decode/record.js';
+export { AvroFrames } from './decode/avro-frames.js';
 export { sinkTxnGroups } from './decode/kafka-groups.js';
 export type { SinkTail, TailOptions } from './tails/tail.js';
 export { KafkaTail, type KafkaTailOptions } from './tails/kafka-tail.js';

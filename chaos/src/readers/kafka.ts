@@ -3,6 +3,7 @@ import { Kafka, logLevel, type Admin, type IHeaders, type KafkaMessage } from 'k
 import type { SinkHistory } from '../history/index.js';
 import { RecordCollector, type ReaderOptions } from './decode/collector.js';
 import { sinkTxnGroups } from './decode/kafka-groups.js';
+import type { RawRecord } from './decode/record.js';
 import { PartitionProgress } from './kafka-progress.js';
 
 export interface KafkaReadOptions extends ReaderOptions {
@@ -36,13 +37,13 @@ export async function readKafka(options: KafkaReadOptions): Promise<SinkHistory>
     }
     const found = new Map<string, Map<string, KafkaMessage>>();
     const complete = progress.pending().length === 0 || (await consume(kafka, admin, topics, options, progress, found));
+    const raws: RawRecord[] = [];
     for (const [stream, byOffset] of found) {
       const messages = [...byOffset.values()].sort((a, b) => Number(a.offset) - Number(b.offset));
       const groups = sinkTxnGroups(messages.map((m) => Number(m.offset)));
-      messages.forEach((m, i) =>
-        collector.add({ payload: m.value ?? '', meta: headerStrings(m.headers), stream, seq: Number(m.offset), position: `${stream}@${m.offset}`, sinkTxn: groups[i] as number }),
-      );
+      messages.forEach((m, i) => raws.push({ payload: m.value ?? '', meta: headerStrings(m.headers), stream, seq: Number(m.offset), position: `${stream}@${m.offset}`, sinkTxn: groups[i] as number }));
     }
+    await collector.addAll(raws);
     collector.records.sort((a, b) => (a.stream === b.stream ? a.seq - b.seq : a.stream < b.stream ? -1 : 1));
     return collector.history('kafka', options, { isolation: options.isolation, complete });
   } finally {

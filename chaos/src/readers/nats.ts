@@ -2,6 +2,7 @@ import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type MsgHdrs } from '@nats-io/transport-node';
 import type { SinkHistory } from '../history/index.js';
 import { RecordCollector, type ReaderOptions } from './decode/collector.js';
+import type { RawRecord } from './decode/record.js';
 
 export interface NatsReadOptions extends ReaderOptions {
   /** The DIRECT address (`natsServers(service, 'direct')`). */
@@ -29,13 +30,14 @@ export async function readNats(options: NatsReadOptions): Promise<SinkHistory> {
     if (info.state.messages === 0) return collector.history('nats', options, { complete: true });
     const consumer = await jetstream(nc).consumers.get(options.stream, { deliver_policy: DeliverPolicy.All });
     const messages = await consumer.consume({ max_messages: 500 });
+    const raws: RawRecord[] = [];
     let complete = false;
     let idle = setTimeout(() => void messages.close(), options.idleTimeoutMs ?? 5000);
     try {
       for await (const m of messages) {
         const meta = headerMap(m.headers);
         meta['tidemark-idempotency-key'] ??= meta['nats-msg-id'];
-        collector.add({ payload: Buffer.from(m.data), meta, stream: options.stream, seq: m.seq, position: `${options.stream}@${m.seq} ${m.subject}`, sinkTxn: null });
+        raws.push({ payload: Buffer.from(m.data), meta, stream: options.stream, seq: m.seq, position: `${options.stream}@${m.seq} ${m.subject}`, sinkTxn: null });
         if (m.seq >= last) {
           complete = true;
           break;
@@ -47,6 +49,7 @@ export async function readNats(options: NatsReadOptions): Promise<SinkHistory> {
       clearTimeout(idle);
       await messages.close();
     }
+    await collector.addAll(raws);
     return collector.history('nats', options, { complete });
   } finally {
     await nc.close();

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { SinkHistory } from '../history/index.js';
 import { RecordCollector, type ReaderOptions } from './decode/collector.js';
+import type { RawRecord } from './decode/record.js';
 
 export interface RedisReadOptions extends ReaderOptions {
   /** The DIRECT endpoint (`redisOptions(service, 'direct')`). */
@@ -18,7 +19,8 @@ const PAYLOAD_FIELD = 'event';
 /**
  * Reads every entry of every stream matching the pattern, in entry-id order: `stream` = the
  * key, `seq` = index in the stream, `position` = `key@entry-id`. Metadata comes from the
- * entry's other fields (`idempotency_key`, `tidemark-*`).
+ * entry's other fields (`idempotency_key`, `tidemark-*`). Entries are read as bytes: an Avro
+ * payload is binary, and would not survive a round trip through a UTF-8 string.
  */
 export async function readRedis(options: RedisReadOptions): Promise<SinkHistory> {
   const redis = new Redis({ host: options.host, port: options.port, lazyConnect: true, maxRetriesPerRequest: 3 });
@@ -27,19 +29,22 @@ export async function readRedis(options: RedisReadOptions): Promise<SinkHistory>
   await redis.connect();
   const collector = new RecordCollector(options);
   try {
+    const raws: RawRecord[] = [];
     for (const key of await streamKeys(redis, options.pattern)) {
       let seq = 0;
       let start = '-';
       for (;;) {
-        const entries = await redis.xrange(key, start, '+', 'COUNT', options.chunk ?? 1000);
-        for (const [id, flat] of entries) {
-          const fields = pairs(flat);
-          collector.add({ payload: fields[PAYLOAD_FIELD] ?? '', meta: fields, stream: key, seq: seq++, position: `${key}@${id}`, sinkTxn: null });
+        const entries = await redis.xrangeBuffer(key, start, '+', 'COUNT', options.chunk ?? 1000);
+        for (const [idBytes, flat] of entries) {
+          const id = idBytes.toString();
+          const { payload, meta } = fields(flat);
+          raws.push({ payload: payload ?? '', meta, stream: key, seq: seq++, position: `${key}@${id}`, sinkTxn: null });
         }
         if (entries.length < (options.chunk ?? 1000)) break;
-        start = `(${(entries[entries.length - 1] as [string, string[]])[0]}`;
+        start = `(${entries[entries.length - 1]![0].toString()}`;
       }
     }
+    await collector.addAll(raws);
     return collector.history('redis', options);
   } finally {
     redis.disconnect();
@@ -57,8 +62,14 @@ async function streamKeys(redis: Redis, pattern: string): Promise<string[]> {
   return [...keys].sort();
 }
 
-function pairs(flat: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[(flat[i] as string).toLowerCase()] = flat[i + 1] as string;
-  return out;
+/** The payload field as bytes; every other field as metadata text. */
+function fields(flat: readonly Buffer[]): { payload: Buffer | undefined; meta: Record<string, string> } {
+  const meta: Record<string, string> = {};
+  let payload: Buffer | undefined;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i]!.toString().toLowerCase();
+    if (name === PAYLOAD_FIELD) payload = flat[i + 1];
+    else meta[name] = flat[i + 1]!.toString();
+  }
+  return { payload, meta };
 }

@@ -2,6 +2,7 @@ import { checkerDef } from '../checkers/index.js';
 import { BACKLOG, tablesFor, writeBacklog } from '../workload/index.js';
 import { catchUp } from './catch-up.js';
 import { EngineMonitor } from './engine-monitor.js';
+import { expectedLog } from './expected-log.js';
 import { dlqFeeds } from './dlq-feed.js';
 import { LiveJudge } from './live-judge.js';
 import type { Driven, RunState } from './run-state.js';
@@ -51,12 +52,14 @@ export async function driveBacklog(s: RunState): Promise<Driven> {
   progress.log(`backlog: drained ${written.rows.toLocaleString('en-US')} rows in ${drainS.toFixed(1)} s (${s.measurements.events_per_s.toLocaleString('en-US')} events/s), engine peak RSS ${Math.round(peakRssMb)} MB, ${cpuS.toFixed(1)} CPU s`);
 
   s.clock.start('catch-up');
-  s.judge = new LiveJudge(written.log, run.scenario.checkers.map((n) => checkerDef(n, { expect: run.scenario.expect })), prepared!.sinks, [table.name], dlqFeeds(s, written.log));
+  // With processors in the pipeline, the sinks must hold what they make of the rows written.
+  const history = await expectedLog(written.log, prepared!.pipeline.document);
+  s.judge = new LiveJudge(history, run.scenario.checkers.map((n) => checkerDef(n, { expect: run.scenario.expect })), prepared!.sinks, [table.name], dlqFeeds(s, history));
   s.judge.historyComplete = true;
   // The counts said everything arrived; the full read (the lost rule) decides, within the deadline.
   const caughtUpAt = await catchUp({ judge: s.judge, sinks: prepared!.sinks, deadlineAt: drainStartedAt + run.scenario.deadline * 1000, signal, log: (m) => progress.log(m) });
   for (const [sink, at] of Object.entries(caughtUpAt)) if (at !== null && reached[sink] !== null) caughtUpAt[sink] = reached[sink]!;
-  return { history: written.log, workloadStartedAt, workloadEndedAt, catchUpFrom: drainStartedAt, caughtUpAt, faults: [] };
+  return { history, workloadStartedAt, workloadEndedAt, catchUpFrom: drainStartedAt, caughtUpAt, faults: [] };
 }
 
 /** Waits until each sink's cheap count (after the warm-up baseline) reaches `rows`; the instant each did, null if not by the deadline. */

@@ -4,6 +4,7 @@ import { startWorkload } from '../workload/index.js';
 import { awaitHalt, catchUp } from './catch-up.js';
 import { DdlDriver } from './ddl.js';
 import { EngineMonitor } from './engine-monitor.js';
+import { expectedLog, hasProcessors } from './expected-log.js';
 import { dlqFeeds } from './dlq-feed.js';
 import { LiveJudge } from './live-judge.js';
 import { PeriodicChecks } from './periodic-checks.js';
@@ -29,7 +30,11 @@ export async function driveLoad(s: RunState): Promise<Driven> {
   s.nemesis = new NemesisScheduler(nemesisContext(s), schedule);
   const activeFaults = () => s.nemesis?.activeFaults() ?? [];
   s.sampler = new Sampler({ sinks: prepared!.sinks, baseline: s.baseline, log: () => load.log(), engine: s.engine, pipeline: s.ns.pipeline, startedAt: s.startedAt, onSample: (x) => progress.sample(x, activeFaults()) });
-  s.judge = new LiveJudge(load.log(), scenario.checkers.map((n) => checkerDef(n, { expect: scenario.expect })), prepared!.sinks, prepared!.tables, dlqFeeds(s, load.log()));
+  const defs = scenario.checkers.map((n) => checkerDef(n, { expect: scenario.expect }));
+  // With processors the expectation exists only once the workload is over: the judge starts then.
+  const processors = hasProcessors(prepared!.pipeline.document);
+  if (processors && scenario.soak) throw new Error(`scenario ${scenario.name}: a soak cannot run a pipeline with processors (its periodic checks judge while the workload runs, and the processors' expectation exists only at its end)`);
+  if (!processors) s.judge = new LiveJudge(load.log(), defs, prepared!.sinks, prepared!.tables, dlqFeeds(s, load.log()));
   if (scenario.soak) {
     s.monitor = new EngineMonitor(s.engine);
     s.monitor.start();
@@ -38,8 +43,11 @@ export async function driveLoad(s: RunState): Promise<Driven> {
   s.nemesis.start();
   s.sampler.start();
   periodic?.start();
-  const history = await abortable(load.finished(), signal);
+  const recorded = await abortable(load.finished(), signal);
   await periodic?.stop();
+  // With processors in the pipeline, the sinks must hold what they make of the source history.
+  const history = processors ? await expectedLog(recorded, prepared!.pipeline.document) : recorded;
+  s.judge ??= new LiveJudge(history, defs, prepared!.sinks, prepared!.tables, dlqFeeds(s, history));
   s.judge.historyComplete = true;
   const workloadEndedAt = Date.now();
 

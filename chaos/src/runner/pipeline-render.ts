@@ -15,6 +15,8 @@ export interface RenderEndpoints {
   readonly natsUrl?: string;
   /** Base URL of the HTTP receiver through its proxy. */
   readonly httpBase?: string;
+  /** The schema registry's Confluent-compatible URL through its proxy (Avro pipelines). */
+  readonly registryUrl?: string;
 }
 
 export interface RenderInput {
@@ -55,6 +57,7 @@ export function templateVariables(input: RenderInput): Record<string, string> {
   if (layout.redis && endpoints.redisUri) Object.assign(vars, { REDIS_URI: endpoints.redisUri, REDIS_STREAM: layout.redis.streamTemplate });
   if (layout.nats && endpoints.natsUrl) Object.assign(vars, { NATS_URL: endpoints.natsUrl, NATS_STREAM: layout.nats.stream, NATS_SUBJECT: layout.nats.subjectTemplate });
   if (layout.http && endpoints.httpBase) vars.HTTP_URL = `${endpoints.httpBase}${layout.http.pathTemplate}`;
+  if (endpoints.registryUrl) vars.SCHEMA_REGISTRY_URL = endpoints.registryUrl;
   return vars;
 }
 

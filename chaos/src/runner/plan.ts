@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ServiceName } from '../infra/index.js';
 import { loadScenarioFile, loadScenarios, type LoadedScenario, type Scenario } from '../scenarios/index.js';
+import { templateEncodesAvro } from '../scenarios/pipeline-encoding.js';
 import type { PlannedRun, SourceFamily } from './types.js';
 
 export type SourceChoice = SourceFamily | 'both';
@@ -63,7 +64,10 @@ export function skippedFor(scenarios: readonly LoadedScenario[], source: SourceC
   return scenarios.filter((l) => source !== 'both' && !l.scenario.sources.includes(source)).map((l) => `${l.scenario.name} (${l.scenario.sources.join(', ')} only)`);
 }
 
-/** The services a plan needs: each source family (with its replica for a failover) and each sink's server. */
+/**
+ * The services a plan needs: each source family (with its replica for a failover), each sink's
+ * server, and the schema registry when a pipeline encodes Avro.
+ */
 export function servicesFor(runs: readonly PlannedRun[]): ServiceName[] {
   const services = new Set<ServiceName>();
   for (const run of runs) {
@@ -72,6 +76,7 @@ export function servicesFor(runs: readonly PlannedRun[]): ServiceName[] {
     if (s.sinks.kafka) services.add('kafka');
     if (s.sinks.redis) services.add('redis');
     if (s.sinks.nats) services.add('nats');
+    if (templateEncodesAvro(run.pipelinePath)) services.add('schema-registry');
     for (const step of s.nemesis) {
       if (step.fault === 'failover') services.add(run.source === 'mysql' ? 'mysql-b' : 'postgres-b');
       if (['mysql-b', 'postgres-b'].includes(step.target)) services.add(step.target as ServiceName);

@@ -8,6 +8,12 @@ export interface RunProgress {
   log(message: string): void;
 }
 
+/** What a plan of runs reports: each run's title as it begins, its verdict lines as it ends. */
+export interface PlanProgress extends RunProgress {
+  begin(title: string): void;
+  end(line: string): void;
+}
+
 /** Progress that goes nowhere (tests). */
 export const silentProgress: RunProgress = { phase() {}, sample() {}, log() {} };
 
@@ -28,7 +34,7 @@ export function statusLine(title: string, phase: string, phaseSeconds: number, s
  * Live progress on the terminal: one status line rewritten in place on a TTY; on anything else
  * (CI logs) the status every 5 s and on each phase change. Event lines go above the status line.
  */
-export class TerminalProgress implements RunProgress {
+export class TerminalProgress implements PlanProgress {
   private title = '';
   private phaseName = '';
   private phaseSince = Date.now();

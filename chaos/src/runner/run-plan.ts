@@ -2,8 +2,8 @@ import type { ProviderChoice } from '../infra/select-provider.js';
 import { runPassed, type ScenarioRun } from '../report/index.js';
 import { servicesFor } from './plan.js';
 import { verdictLines } from './summary.js';
-import { TerminalProgress } from './progress.js';
-import { runScenario } from './run-scenario.js';
+import { TerminalProgress, type PlanProgress } from './progress.js';
+import { runScenario, type RunScenarioOptions } from './run-scenario.js';
 import { ChaosSession } from './session.js';
 import type { PlannedRun } from './types.js';
 
@@ -11,8 +11,12 @@ export interface RunPlanOptions {
   readonly runs: readonly PlannedRun[];
   readonly provider?: ProviderChoice;
   readonly mutation?: string | null;
-  readonly progress?: TerminalProgress;
+  readonly progress?: PlanProgress;
   readonly signal: AbortSignal;
+  /** Play the runs on servers that are already up (the playground's); they are left running. */
+  readonly session?: ChaosSession;
+  /** Called with each run's engine process once it exists (the playground watches its metrics). */
+  readonly onEngine?: RunScenarioOptions['onEngine'];
 }
 
 /**
@@ -21,25 +25,27 @@ export interface RunPlanOptions {
  */
 export async function runPlan(o: RunPlanOptions): Promise<ScenarioRun[]> {
   const progress = o.progress ?? new TerminalProgress();
-  const session = await withSession(o, progress);
+  const session = o.session ?? (await withSession(o, progress));
   const results: ScenarioRun[] = [];
   try {
     for (const [i, run] of o.runs.entries()) {
       if (o.signal.aborted) break;
       progress.begin(`[${i + 1}/${o.runs.length}] ${run.scenario.name}${run.label ? ` ${run.label}` : ''} (${run.source})`);
-      const result = await runScenario({ session, run, mutation: o.mutation ?? null, progress, signal: o.signal });
+      const result = await runScenario({ session, run, mutation: o.mutation ?? null, progress, signal: o.signal, ...(o.onEngine ? { onEngine: o.onEngine } : {}) });
       results.push(result);
       progress.end(verdictLines(result).join('\n'));
     }
   } finally {
-    const keep = results.some((r) => !runPassed(r));
-    await session.close(keep);
-    if (keep) progress.end(`engine data and logs kept in ${session.root}`);
+    if (!o.session) {
+      const keep = results.some((r) => !runPassed(r));
+      await session.close(keep);
+      if (keep) progress.end(`engine data and logs kept in ${session.root}`);
+    }
   }
   return results;
 }
 
-async function withSession(o: RunPlanOptions, progress: TerminalProgress): Promise<ChaosSession> {
+async function withSession(o: RunPlanOptions, progress: PlanProgress): Promise<ChaosSession> {
   const services = servicesFor(o.runs);
   const started = Date.now();
   progress.end(`starting ${services.join(', ')} behind Toxiproxy...`);

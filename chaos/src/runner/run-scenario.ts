@@ -29,6 +29,8 @@ export interface RunScenarioOptions {
   readonly mutation?: string | null;
   readonly progress?: RunProgress;
   readonly signal?: AbortSignal;
+  /** Called with the run's engine process before it starts (the playground scrapes its metrics). */
+  readonly onEngine?: (engine: EngineProcess) => void;
   /** Warm-up limit (default 60 s). */
   readonly warmUpTimeoutMs?: number;
 }
@@ -47,6 +49,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
   const ns = runNamespace(run.scenario.name, run.source, session.nextOrdinal(), session.nonce);
   const dir = session.runDir(ns.runId);
   const engine = new EngineProcess({ dataDir: join(dir, 'data'), logFile: join(dir, 'engine.log'), apiPort: await allocatePort(), metricsPort: await allocatePort(), mutation: o.mutation ?? null });
+  o.onEngine?.(engine);
   const s: RunState = {
     session, run, ns, dir, engine, progress, signal, startedAt,
     clock: new PhaseClock((name) => progress.phase(name)),

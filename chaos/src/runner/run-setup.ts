@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { mysqlOptions, pgOptions, redisOptions, kafkaBrokers, natsServers, type ServiceName } from '../infra/index.js';
+import { parse } from 'yaml';
+import { mysqlOptions, pgOptions, redisOptions, kafkaBrokers, natsServers, registryUrl, type ServiceName } from '../infra/index.js';
 import type { ConnectionOptions } from '../workload/sql/session.js';
 import { prepareSchema } from '../workload/index.js';
 import { workloadTables } from '../workload/workload.js';
 import { TPCC_TABLES } from '../workload/tpcc/index.js';
-import { renderPipeline, type RenderedPipeline } from './pipeline-render.js';
+import { encodesAvro } from '../scenarios/pipeline-encoding.js';
+import { renderPipeline, type RenderEndpoints, type RenderedPipeline } from './pipeline-render.js';
 import type { RunNamespace } from './namespace.js';
 import type { ChaosSession } from './session.js';
 import { sinkLayout, type SinkLayout } from './sink-layout.js';
@@ -23,6 +25,10 @@ export interface PreparedRun {
   readonly workloadProxy?: string;
   /** The workload tables the sinks receive, when the scenario narrows them. */
   readonly tables?: readonly string[];
+  /** What the pipeline was rendered with (the playground's config lab renders edits the same way). */
+  readonly endpoints: RenderEndpoints;
+  /** Avro pipelines: the registry's direct URL, which the readers decode through. */
+  readonly registryUrl?: string;
 }
 
 /**
@@ -45,10 +51,23 @@ export async function prepareRun(session: ChaosSession, run: PlannedRun, ns: Run
   const writeConnection = wp ? { ...adminConnection, ...wp.endpoint } : adminConnection;
 
   const layout = sinkLayout(run.scenario, ns, [...defs.map((t) => t.name), WARMUP_TABLE.name], defs.filter((t) => t.noPrimaryKey).map((t) => t.name));
+  const templateText = readFileSync(run.pipelinePath, 'utf8');
+  const avro = encodesAvro(parse(templateText));
+  if (avro && !topology.has('schema-registry')) throw new Error(`${run.pipelinePath} encodes Avro, so the run needs the schema-registry service, which this session did not start (the CLI adds it by itself; a test must list it)`);
+  const registry = avro ? topology.get('schema-registry').info() : null;
   const cdc = family === 'mysql' ? mysqlOptions(topology.get(family).info(), 'proxy', 'cdc') : pgOptions(topology.get(family).info(), 'proxy', 'cdc');
   const scheme = family === 'mysql' ? 'mysql' : 'postgres';
+  const endpoints: RenderEndpoints = {
+    // The engine always goes through the proxy named after the family, whichever server is primary.
+    sourceDsn: `${scheme}://${encodeURIComponent(cdc.user)}:${encodeURIComponent(cdc.password)}@${cdc.host}:${cdc.port}/${cdc.database}`,
+    ...(layout.kafka ? { kafkaBrokers: kafkaBrokers(topology.get('kafka').info()).join(',') } : {}),
+    ...(layout.redis ? { redisUri: `redis://${hostPort(redisOptions(topology.get('redis').info()))}` } : {}),
+    ...(layout.nats ? { natsUrl: `nats://${natsServers(topology.get('nats').info())}` } : {}),
+    ...(layout.http && session.httpBase ? { httpBase: session.httpBase } : {}),
+    ...(registry ? { registryUrl: registryUrl(registry) } : {}),
+  };
   const pipeline = renderPipeline({
-    templateText: readFileSync(run.pipelinePath, 'utf8'),
+    templateText,
     file: run.pipelinePath,
     scenario: run.scenario.name,
     source: family,
@@ -56,20 +75,14 @@ export async function prepareRun(session: ChaosSession, run: PlannedRun, ns: Run
     layout,
     ...(tables ? { tables, extraTables: [WARMUP_TABLE.name] } : {}),
     ...(run.scenario.overrides ? { overrides: run.scenario.overrides } : {}),
-    endpoints: {
-      // The engine always goes through the proxy named after the family, whichever server is primary.
-      sourceDsn: `${scheme}://${encodeURIComponent(cdc.user)}:${encodeURIComponent(cdc.password)}@${cdc.host}:${cdc.port}/${cdc.database}`,
-      ...(layout.kafka ? { kafkaBrokers: kafkaBrokers(topology.get('kafka').info()).join(',') } : {}),
-      ...(layout.redis ? { redisUri: `redis://${hostPort(redisOptions(topology.get('redis').info()))}` } : {}),
-      ...(layout.nats ? { natsUrl: `nats://${natsServers(topology.get('nats').info())}` } : {}),
-      ...(layout.http && session.httpBase ? { httpBase: session.httpBase } : {}),
-    },
+    endpoints,
   });
   // A size limit on the HTTP receiver for this run (413 for larger bodies; teardown lifts it).
   session.receiver?.limit(run.scenario.sinks.http?.max_body_bytes);
-  const sinks = createSinkIos(session, layout, pipeline.sinkIds);
+  const readerRegistry = registry ? registryUrl(registry, 'direct') : undefined;
+  const sinks = createSinkIos(session, layout, pipeline.sinkIds, readerRegistry);
   for (const s of sinks) await s.prepare();
-  return { layout, pipeline, sinks, writeConnection, adminConnection, ...(wp ? { workloadProxy: wp.name } : {}), ...(tables ? { tables } : {}) };
+  return { layout, pipeline, sinks, writeConnection, adminConnection, endpoints, ...(wp ? { workloadProxy: wp.name } : {}), ...(tables ? { tables } : {}), ...(readerRegistry ? { registryUrl: readerRegistry } : {}) };
 }
 
 const hostPort = (e: { host: string; port: number }) => `${e.host}:${e.port}`;

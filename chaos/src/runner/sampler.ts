@@ -27,7 +27,7 @@ export class Sampler {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
 
-  constructor(private readonly o: SamplerOptions) {}
+  constructor(private readonly options: SamplerOptions) {}
 
   start(intervalMs = 1000): void {
     this.timer ??= setInterval(() => void this.tick(), intervalMs);
@@ -49,34 +49,34 @@ export class Sampler {
     this.busy = true;
     try {
       const now = Date.now();
-      const log = this.o.log();
+      const log = this.options.log();
       // Commit instants of acknowledged versions, in arrival order (ascending but for late resolutions).
       const timeline = log ? log.ackTimes.view() : new Float64Array(0);
       const delivered: Record<string, number> = {};
       const lagMs: Record<string, number | null> = {};
       await Promise.all(
-        this.o.sinks.map(async (s) => {
+        this.options.sinks.map(async (s) => {
           const n = await s.count().catch(() => null);
           if (n === null) {
             lagMs[s.name] = null;
             return;
           }
-          delivered[s.name] = Math.max(0, n - (this.o.baseline[s.name] ?? 0));
+          delivered[s.name] = Math.max(0, n - (this.options.baseline[s.name] ?? 0));
           lagMs[s.name] = log ? estimatedLagMs(timeline, delivered[s.name]!, now) : null;
         }),
       );
-      const sample: TimelineSample = { t: now - this.o.startedAt, written: timeline.length, delivered, lagMs, engine: await this.engineState() };
+      const sample: TimelineSample = { t: now - this.options.startedAt, written: timeline.length, delivered, lagMs, engine: await this.engineState() };
       this.samples.push(sample);
-      this.o.onSample?.(sample);
+      this.options.onSample?.(sample);
     } finally {
       this.busy = false;
     }
   }
 
   private async engineState(): Promise<string> {
-    if (!this.o.engine.running) return 'down';
+    if (!this.options.engine.running) return 'down';
     try {
-      return (await this.o.engine.api.getPipeline(this.o.pipeline)).status;
+      return (await this.options.engine.api.getPipeline(this.options.pipeline)).status;
     } catch {
       return 'unreachable';
     }

@@ -36,8 +36,16 @@ export class ChaosSession {
   ) {}
 
   static async start(options: SessionOptions): Promise<ChaosSession> {
-    const root = mkdtempSync(join(tmpdir(), 'tidemark-chaos-'));
     const topology = await startTopology([...options.services], { provider: options.provider ?? 'auto' });
+    return ChaosSession.over(topology, options);
+  }
+
+  /**
+   * A session on servers that are already up (the playground starts them itself, or attaches to
+   * `infra up`'s). close() still calls topology.down(), which an attached topology ignores.
+   */
+  static async over(topology: Topology, options: Pick<SessionOptions, 'http'> = {}): Promise<ChaosSession> {
+    const root = mkdtempSync(join(tmpdir(), 'tidemark-chaos-'));
     let receiver: HttpReceiver | null = null;
     try {
       let httpBase: string | null = null;
@@ -51,6 +59,7 @@ export class ChaosSession {
     } catch (e) {
       await receiver?.close();
       await topology.down();
+      rmSync(root, { recursive: true, force: true });
       throw e;
     }
   }

@@ -6,7 +6,7 @@ import { fraction, nonNegativeInt, nonEmptyString, oneOf, positiveInt, seconds, 
  * the others name a service (and its Toxiproxy proxy) of the topology; `engine` is the
  * `tidemark run` process under test.
  */
-export const PROXY_TARGETS = ['source', 'mysql', 'mysql-b', 'postgres', 'postgres-b', 'kafka', 'redis', 'nats', 'http'] as const;
+export const PROXY_TARGETS = ['source', 'mysql', 'mysql-b', 'postgres', 'postgres-b', 'kafka', 'redis', 'nats', 'http', 'schema-registry'] as const;
 export type ProxyTarget = (typeof PROXY_TARGETS)[number];
 export type Target = ProxyTarget | 'engine';
 

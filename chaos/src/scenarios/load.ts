@@ -4,6 +4,7 @@ import { formatIssue } from '@tidemark/engine/config/format-issue';
 import { ConfigError, type ConfigProblem } from '@tidemark/engine/config/load';
 import { knownKeysAt } from '@tidemark/engine/config/schema-keys';
 import { parseDocument } from 'yaml';
+import { templateEncodesAvro } from './pipeline-encoding.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
 
 export interface LoadedScenario {
@@ -53,6 +54,11 @@ export function loadScenarioFile(path: string, scenariosDir = join(path, '..')):
   if (scenario.name !== stem) problems.push({ file, path: 'name', reason: `must match the file name "${stem}", got "${scenario.name}"` });
   const pipelinePath = join(scenariosDir, 'pipelines', scenario.pipeline);
   if (!existsSync(pipelinePath)) problems.push({ file, path: 'pipeline', reason: `no such file ${shown(pipelinePath)}; pipeline templates live in ${shown(join(scenariosDir, 'pipelines'))}/` });
+  else {
+    // The registry is in a run's topology only when its pipeline encodes Avro.
+    const i = scenario.nemesis.findIndex((n) => n.target === 'schema-registry');
+    if (i >= 0 && !templateEncodesAvro(pipelinePath)) problems.push({ file, path: `nemesis[${i}].target`, reason: `the pipeline ${scenario.pipeline} encodes no sink as Avro, so the run has no schema registry; use a template with encoding: avro (e.g. avro.yaml)` });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return { scenario, file, pipelinePath };
 }

@@ -20,10 +20,16 @@ export class Pacer {
   private next: number;
 
   constructor(
-    private readonly intervalMs: number,
+    private intervalMs: number,
     offsetMs: number,
   ) {
     this.next = Date.now() + offsetMs;
+  }
+
+  /** A new spacing from the next txn on (a free-running workload's rate changed). */
+  setInterval(intervalMs: number): void {
+    this.intervalMs = intervalMs;
+    this.next = Math.min(this.next, Date.now() + intervalMs);
   }
 
   async wait(signal: AbortSignal): Promise<void> {

@@ -1,6 +1,7 @@
 import type { ImageStore, SchemaChange, SourceHistory, SourceLog } from '../history/index.js';
 import { runDdl, type DdlContext } from './ddl.js';
 import { Gate, Pacer } from './pacing.js';
+import type { Mix } from './planner.js';
 import { HistoryRecorder, type WorkloadCounters } from './recorder.js';
 import { SchemaModel, WORKLOAD_PRIMARY_KEYS, WORKLOAD_TABLES, type ColumnDef, type TableDef } from './schema.js';
 import { BULK, tablesFor } from './tables.js';
@@ -41,12 +42,29 @@ export interface WorkloadHandle {
   addColumn(table: string, column: ColumnDef): Promise<SchemaChange>;
   /** Drops a non-key column under load; later txns lack it. */
   dropColumn(table: string, column: string): Promise<SchemaChange>;
+  /** Writers, rate and mix in force now. */
+  live(): LiveSettings;
+  /**
+   * Changes a running workload (the playground's sliders), from each writer's next txn on. More
+   * writers start with fresh ids (and key spaces); fewer retire the newest ones for good.
+   */
+  adjust(change: Partial<LiveSettings>): LiveSettings;
+  /** Lets running txns finish and holds new ones (a consistent cut for a check); resume() goes on. */
+  pause(): Promise<void>;
+  resume(): void;
   /** Resolves with the final history once the workload has stopped (duration or stop()). */
   done(): Promise<SourceHistory>;
   /** Like done(), with the compact history (no images read back). */
   finished(): Promise<SourceLog>;
   /** Stops issuing txns, lets running ones finish (bounded), closes sessions. Idempotent. */
   stop(): Promise<SourceHistory>;
+}
+
+/** What a free-running workload can change while it runs. */
+export interface LiveSettings {
+  readonly writers: number;
+  readonly rate: number;
+  readonly mix: Mix;
 }
 
 /** Drops and recreates the workload's database/schema with its tables. */
@@ -88,18 +106,32 @@ export async function startWorkload(options: WorkloadOptions): Promise<WorkloadH
     stopping: stopping.signal,
     halted: halted.signal,
   };
-  const interval = settings.rate > 0 ? (1000 * settings.writers) / settings.rate : 0;
-  const writers = Array.from({ length: settings.writers }, (_, i) => new Writer(i + 1, ctx, new Pacer(interval, (interval * i) / settings.writers)));
+  let live: LiveSettings = { writers: settings.writers, rate: settings.rate, mix: settings.mix };
+  const interval = (): number => (live.rate > 0 ? (1000 * live.writers) / live.rate : 0);
+  const writers: Writer[] = [];
+  const pacers: Pacer[] = [];
   // A writer that throws has a bug; the others go on, and stop()/done() report it after cleanup.
   const crashes: string[] = [];
-  const running = Promise.all(
-    writers.map((w) =>
+  const runs: Promise<void>[] = [];
+  const launch = (index: number): void => {
+    const pacer = new Pacer(interval(), (interval() * index) / live.writers);
+    const w = new Writer(writers.length + 1, ctx, pacer);
+    writers.push(w);
+    pacers.push(pacer);
+    runs.push(
       w.run().catch((err: unknown) => {
         crashes.push(`writer ${w.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         recorder.error(`writer ${w.id} crashed: ${String(err)}`);
       }),
-    ),
-  );
+    );
+  };
+  for (let i = 0; i < settings.writers; i++) launch(i);
+  let active = writers.slice();
+  // Writers launched later join `runs`; this settles once every writer ever launched has ended.
+  const allEnded = async (): Promise<void> => {
+    for (let seen = 0; seen < runs.length; seen = runs.length) await Promise.all(runs);
+  };
+  const running = allEnded();
   const ddl: DdlContext = { connection, database, dialect, schema, recorder, gate, statementTimeoutMs: settings.statementTimeoutMs };
 
   let stopped: Promise<SourceLog> | undefined;
@@ -108,12 +140,12 @@ export async function startWorkload(options: WorkloadOptions): Promise<WorkloadH
       clearTimeout(timer);
       stopping.abort();
       let expire: NodeJS.Timeout | undefined;
-      const graceful = await Promise.race([running.then(() => true), new Promise<false>((r) => (expire = setTimeout(() => r(false), settings.stopTimeoutMs)))]);
+      const graceful = await Promise.race([allEnded().then(() => true), new Promise<false>((r) => (expire = setTimeout(() => r(false), settings.stopTimeoutMs)))]);
       clearTimeout(expire);
       if (!graceful) {
         halted.abort();
         for (const w of writers) w.destroy();
-        await running;
+        await allEnded();
       }
       halted.abort();
       if (crashes.length > 0) throw new Error(`workload writers crashed (a harness bug):\n${crashes.join('\n')}`);
@@ -136,6 +168,24 @@ export async function startWorkload(options: WorkloadOptions): Promise<WorkloadH
     sessions: () => writers.map((w) => ({ writer: w.id, sessionId: w.sessionId })),
     addColumn: (table, column) => runDdl(ddl, { table, change: 'add', column }),
     dropColumn: (table, column) => runDdl(ddl, { table, change: 'drop', column }),
+    live: () => live,
+    adjust(change) {
+      const mix = change.mix ?? live.mix;
+      if (!((mix.insert ?? 0) > 0)) throw new Error('mix.insert must be positive: without inserts nothing exists to update or delete');
+      const want = Math.max(0, Math.floor(change.writers ?? live.writers));
+      for (const w of active.slice(want)) w.retire();
+      active = active.slice(0, want);
+      live = { writers: want, rate: Math.max(0, change.rate ?? live.rate), mix };
+      ctx.plan = { ...ctx.plan, mix };
+      if (!stopping.signal.aborted) while (active.length < want) {
+        launch(active.length);
+        active.push(writers.at(-1)!);
+      }
+      for (const p of pacers) p.setInterval(interval());
+      return live;
+    },
+    pause: () => gate.close(),
+    resume: () => gate.open(),
     done: () => (finished ??= running.then(() => halt())).then(() => recorder.history()),
     finished: () => (finished ??= running.then(() => halt())),
     stop,

@@ -16,7 +16,8 @@ export interface WriterContext {
   readonly schema: SchemaModel;
   readonly recorder: HistoryRecorder;
   readonly gate: Gate;
-  readonly plan: PlanOptions;
+  /** Read at every txn, so a free-running workload can change its mix (WorkloadHandle.adjust). */
+  plan: PlanOptions;
   readonly seed: number;
   readonly statementTimeoutMs: number;
   /** How long to wait for a lost session to disappear server-side before abandoning its keys. */
@@ -37,6 +38,7 @@ export class Writer {
   private connectedBefore = false;
   private readonly model: WriterModel;
   private readonly rng: Rng;
+  private retired = false;
 
   constructor(
     readonly id: number,
@@ -54,15 +56,20 @@ export class Writer {
 
   async run(): Promise<void> {
     try {
-      while (!this.ctx.stopping.aborted) {
+      while (!this.ctx.stopping.aborted && !this.retired) {
         await this.pacer.wait(this.ctx.stopping);
-        if (this.ctx.stopping.aborted) break;
+        if (this.ctx.stopping.aborted || this.retired) break;
         await this.step();
       }
     } finally {
       await this.session?.close();
       this.session = null;
     }
+  }
+
+  /** Ends this writer after its current txn; its keys are never written again (fewer writers). */
+  retire(): void {
+    this.retired = true;
   }
 
   /** Drops the session at once (stop timeout). */

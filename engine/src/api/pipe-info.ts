@@ -33,6 +33,7 @@ export async function pipeInfoWithOps(pipeline: Pipeline, manager: PipelineManag
       uptime_seconds: pipeline.uptimeSeconds,
       lag_seconds: totals.lagSeconds,
       dlq_entries: journal ? await journal.count() : null,
+      dlq_rejected: journal?.status ? journal.status().rejected : null,
       sink_errors: totals.sinkErrors,
       sink_events: totals.sinkEvents,
       checkpoints: await checkpointInfo(pipeline, backend),

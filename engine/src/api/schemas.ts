@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pipelineSpec } from '../config/index.js';
 import { LOG_LEVELS, type LogLevel } from '../logging/logger.js';
+import { SENSING_SCHEMAS } from './sensing-schemas.js';
 
 /** Request schemas (validated with zod) and the JSON Schemas the OpenAPI document shows. */
 
@@ -82,6 +83,7 @@ const pipeInfo = {
         uptime_seconds: { type: ['number', 'null'] },
         lag_seconds: { type: ['number', 'null'] },
         dlq_entries: { type: ['integer', 'null'] },
+        dlq_rejected: { type: ['integer', 'null'], description: 'Poison events lost since the DLQ journal opened because it was full (overflow_policy reject); null without a journal.' },
         sink_errors: { type: 'object', additionalProperties: { type: 'integer' } },
         sink_events: { type: 'object', additionalProperties: { type: 'integer' } },
         checkpoints: { type: 'array', items: { $ref: '#/components/schemas/Checkpoint' } },
@@ -110,7 +112,10 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
       pipelines: { type: 'integer' },
       failed_pipelines: { type: 'array', items: { type: 'string' } },
       failures: { type: 'array', items: { type: 'object', properties: { pipeline: { type: 'string' }, code: { type: 'string' }, reason: { type: 'string' } } } },
-      degraded: { type: 'array', items: { type: 'object', properties: { pipeline: { type: 'string' }, reason: { type: 'string' } } } },
+      degraded: {
+        type: 'array',
+        items: { type: 'object', properties: { pipeline: { type: 'string' }, code: { type: 'string', examples: ['TIDEMARK_ERR_DLQ_FULL'] }, reason: { type: 'string' }, rejected: { type: 'integer' } }, required: ['pipeline', 'code', 'reason'] },
+      },
     },
     required: ['status', 'pipelines'],
   },
@@ -146,4 +151,5 @@ export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
     required: ['valid'],
   },
   LogLevel: { type: 'object', properties: { level: { type: 'string', enum: [...LOG_LEVELS] } }, required: ['level'] },
+  ...SENSING_SCHEMAS,
 };

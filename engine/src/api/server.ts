@@ -12,6 +12,7 @@ import { controlRoutes } from './routes/control.js';
 import { dlqRoutes } from './routes/dlq.js';
 import { healthRoutes } from './routes/health.js';
 import { inspectRoutes } from './routes/inspect.js';
+import { sensingRoutes } from './routes/sensing.js';
 import { pipelineRoutes } from './routes/pipelines.js';
 import { systemRoutes } from './routes/system.js';
 
@@ -68,6 +69,7 @@ export async function buildApiServer(o: ApiServerOptions): Promise<ApiServer> {
   await app.register(pipelineRoutes, ctx);
   await app.register(controlRoutes, ctx);
   await app.register(inspectRoutes, ctx);
+  await app.register(sensingRoutes, ctx);
   await app.register(dlqRoutes, ctx);
   await app.register(systemRoutes, { ...ctx, metrics: o.metrics });
   await app.ready();

@@ -1,5 +1,6 @@
 import type { LoadedPipeline } from '../config/index.js';
 import { redact } from '../config/index.js';
+import { encodingName } from '../event/encoding.js';
 
 /** A human summary of validated pipelines; secrets masked. */
 export function summarize(pipelines: readonly LoadedPipeline[]): string {
@@ -14,7 +15,7 @@ export function summarize(pipelines: readonly LoadedPipeline[]): string {
       const c = sink.config;
       const where = 'topic' in c ? c.topic : 'stream' in c ? c.stream : 'subject' in c ? c.subject : 'url' in c ? (redact({ url: c.url }) as { url: string }).url : '';
       const eos = 'exactly_once' in c && c.exactly_once ? ', exactly-once' : '';
-      lines.push(`  sink     ${sink.type} ${c.id} -> ${where}  (${c.required ? 'required' : 'optional'}, ${c.envelope.type}/${c.encoding}${eos})`);
+      lines.push(`  sink     ${sink.type} ${c.id} -> ${where}  (${c.required ? 'required' : 'optional'}, ${c.envelope.type}/${encodingName(c.encoding)}${eos})`);
     }
     const b = s.batch;
     lines.push(`  batch    max_events ${b.max_events}, max_bytes ${b.max_bytes}, max_ms ${b.max_ms}, respect_source_tx ${b.respect_source_tx}, max_inflight ${b.max_inflight}`);

@@ -4,7 +4,8 @@
  *
  * An unset UPPER_CASE name is an error: `${MYSQL_DSN}` left literal would only fail later with
  * a confusing DSN error. Any other unset name (`${source.table}`, `${op}`, `${aggregate_type}`)
- * is a routing template and passes through untouched.
+ * is a routing template and passes through untouched. A javascript processor's `inline` script
+ * is not expanded at all.
  */
 const PLACEHOLDER = /\$\{([^}:]+)(?::-([^}]*))?\}/g;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
@@ -26,6 +27,7 @@ export function expandString(value: string, env: NodeJS.ProcessEnv, onMissing: (
 
 export function expandTree(node: unknown, env: NodeJS.ProcessEnv, problems: ExpansionProblem[], path: (string | number)[] = []): unknown {
   if (typeof node === 'string') {
+    if (isScript(path)) return node;
     return expandString(node, env, (name) =>
       problems.push({ path, message: `environment variable ${name} is not set (use \${${name}:-default} for a fallback)` }),
     );
@@ -37,4 +39,9 @@ export function expandTree(node: unknown, env: NodeJS.ProcessEnv, problems: Expa
     return out;
   }
   return node;
+}
+
+/** A javascript processor's inline code is JavaScript, not config: its `${...}` are template literals. */
+function isScript(path: readonly (string | number)[]): boolean {
+  return path.length === 4 && path[0] === 'spec' && path[1] === 'processors' && path[3] === 'inline';
 }

@@ -97,3 +97,4 @@ export type PipelineSpecInput = z.input<typeof pipelineSpec>;
 export type BatchSpec = z.infer<typeof batchSpec>;
 export type CommitPolicySpec = z.infer<typeof commitPolicySpec>;
 export type JournalSpec = z.infer<typeof journalSpec>;
+export type SchemaSensingSpec = z.infer<typeof schemaSensingSpec>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, nonEmptyString, oneOf, positiveInt, stringMap } from './primitives.js';
+import { bool, nonEmptyString, oneOf, positiveInt, show, stringMap } from './primitives.js';
 
 export const envelopeSpec = z
   .union(
@@ -13,7 +13,50 @@ export const envelopeSpec = z
   )
   .default({ type: 'native' });
 
-export const encodingSpec = oneOf(['json'] as const).default('json');
+/** Confluent-compatible schema registry settings and Avro type choices (docs/avro.md). */
+export const avroEncodingSpec = z
+  .strictObject({
+    type: z.literal('avro'),
+    /** Base URL of the Confluent-compatible API, e.g. http://registry:8081 (Apicurio: .../apis/ccompat/v7). */
+    schema_registry_url: nonEmptyString(),
+    subject_strategy: oneOf(['topic_name', 'record_name', 'topic_record_name'] as const).default('topic_name'),
+    username: nonEmptyString().optional(),
+    password: z.string({ error: 'expected a string' }).optional(),
+    bearer_token: nonEmptyString().optional(),
+    tls: z
+      .strictObject({
+        ca_file: nonEmptyString().optional(),
+        cert_file: nonEmptyString().optional(),
+        key_file: nonEmptyString().optional(),
+        insecure_skip_verify: bool().default(false),
+      })
+      .optional(),
+    request_timeout_secs: positiveInt().default(10),
+    /** Namespace of the generated records: `<namespace>.<source>.<db>.<table>`. */
+    namespace: nonEmptyString().default('tidemark'),
+    unsigned_bigint_mode: oneOf(['string', 'long'] as const).default('string'),
+    enum_mode: oneOf(['string', 'enum'] as const).default('string'),
+    naive_timestamp_mode: oneOf(['string', 'timestamp'] as const).default('string'),
+    /** Kafka message keys: an Avro record of the primary key under `<topic>-key` (or a string schema for a key template), or plain text. */
+    key_encoding: oneOf(['avro', 'string'] as const).default('avro'),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.username === undefined) !== (v.password === undefined)) ctx.addIssue({ code: 'custom', path: [v.username === undefined ? 'username' : 'password'], message: 'username and password go together (basic auth)' });
+    if (v.bearer_token !== undefined && v.username !== undefined) ctx.addIssue({ code: 'custom', path: ['bearer_token'], message: 'choose basic auth (username/password) or bearer_token, not both' });
+    if ((v.tls?.cert_file === undefined) !== (v.tls?.key_file === undefined)) ctx.addIssue({ code: 'custom', path: ['tls', v.tls?.cert_file === undefined ? 'cert_file' : 'key_file'], message: 'cert_file and key_file go together (client certificate)' });
+  });
+
+/**
+ * `json` (default) or `{type: avro, schema_registry_url, ...}`. A bare word is read as `{type: word}`
+ * so `encoding: avro` reports the missing registry URL rather than a generic mismatch.
+ */
+export const encodingSpec = z
+  .preprocess(
+    (v) => (typeof v === 'string' ? { type: v } : v),
+    z.discriminatedUnion('type', [z.strictObject({ type: z.literal('json') }), avroEncodingSpec], { error: (i) => `expected json or {type: avro, schema_registry_url: ...}, got ${show((i.input as { type?: unknown } | undefined)?.type ?? i.input)}` }),
+  )
+  .transform((v) => (v.type === 'json' ? ('json' as const) : v))
+  .default('json');
 
 /** Fields every sink shares. */
 const common = {
@@ -100,6 +143,8 @@ export const sinkSpec = z.discriminatedUnion(
 );
 
 export type EnvelopeSpec = z.infer<typeof envelopeSpec>;
+export type EncodingSpec = z.infer<typeof encodingSpec>;
+export type AvroEncodingSpec = z.infer<typeof avroEncodingSpec>;
 export type KafkaSinkConfig = z.infer<typeof kafkaSinkConfig>;
 export type RedisSinkConfig = z.infer<typeof redisSinkConfig>;
 export type NatsSinkConfig = z.infer<typeof natsSinkConfig>;

@@ -1,5 +1,6 @@
 import type { Position } from '../event/index.js';
 import { sinkCheckpointKey, type CheckpointStore } from '../checkpoints/index.js';
+import { minimumPosition } from './positions.js';
 
 /**
  * Serialises checkpoint saves and coalesces them: while one save runs, newer positions for
@@ -49,13 +50,8 @@ export class CheckpointWriter {
 
   /** Minimum over every sink; null while some sink has no checkpoint yet. */
   minimum(): Position | null {
-    let min: Position | null = null;
-    for (const id of this.sinkIds) {
-      const p = this.saved.get(id);
-      if (p === undefined) return null;
-      if (min === null || this.compare(p, min) < 0) min = p;
-    }
-    return min;
+    const saved = this.sinkIds.map((id) => this.saved.get(id));
+    return saved.includes(undefined) ? null : minimumPosition(saved, this.compare);
   }
 
   private async flushLoop(): Promise<void> {

@@ -1,55 +1,27 @@
-import type { BatchSpec, CommitPolicySpec } from '../config/index.js';
-import { sinkCheckpointKey, type CheckpointStore } from '../checkpoints/index.js';
 import type { Batch, ChangeEvent, Position } from '../event/index.js';
 import { errorMessage, isTidemarkError, TidemarkError } from '../errors/index.js';
-import { silentLogger, type Logger } from '../logging/logger.js';
-import { NOOP_METRICS, type PipelineMetrics } from '../metrics/hooks.js';
-import type { Processor } from '../processors/processor.js';
-import type { Sink } from '../sinks/sink.js';
-import type { Source, SourceContext } from '../sources/source.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../util/backoff.js';
-import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { ProcessorStage } from '../processors/stage.js';
+import type { SourceContext } from '../sources/source.js';
 import { Batcher, type SealedEvents } from './batcher.js';
+import { BatchTimer } from './batch-timer.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import { CommitPolicy } from './commit-policy.js';
-import type { DeadLetterQueue } from './dead-letter.js';
+import { CommitQueue, type CommitStep } from './commit-queue.js';
+import { withDefaults, type CoordinatorOptions, type Settings } from './coordinator-options.js';
 import { canTransition, isTerminal, type PipelineState } from './lifecycle.js';
-import { SinkLane, type BatchEntry } from './sink-lane.js';
+import { SinkSupervisor, type SinkStatus } from './sink-supervisor.js';
+import { SourceGate } from './source-gate.js';
+import { minimumPosition } from './positions.js';
+import { anchorNewSinks, openSinks, recoverCheckpoints } from './startup.js';
 
-export interface CoordinatorOptions {
-  readonly pipeline: string;
-  readonly tenant: string;
-  readonly source: Source;
-  readonly sinks: readonly Sink[];
-  readonly batch: BatchSpec;
-  readonly commitPolicy: CommitPolicySpec;
-  readonly store: CheckpointStore;
-  readonly processors?: readonly Processor[];
-  readonly dlq?: DeadLetterQueue | null;
-  readonly logger?: Logger;
-  readonly metrics?: PipelineMetrics;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  readonly backoff?: BackoffPolicy;
-  /** A sink that does not gate commits and falls this many batches behind is detached until restart. */
-  readonly maxLagBatches?: number;
-  /** How long a graceful stop waits for in-flight batches before leaving them to the next start. */
-  readonly stopTimeoutMs?: number;
-  readonly onStateChange?: (state: PipelineState, failure: TidemarkError | null) => void;
-}
-
-export interface SinkStatus {
-  readonly sinkId: string;
-  readonly required: boolean;
-  readonly position: Position | null;
-  readonly ackedBatch: number;
-  readonly backlog: number;
-  readonly detached: boolean;
-}
+export type { SinkStatus } from './sink-supervisor.js';
+export type { CoordinatorOptions } from './coordinator-options.js';
 
 /**
- * The delivery core: source → batcher → (processors) → one FIFO lane per sink → commit policy
- * → per-sink checkpoints → source acknowledgement.
+ * The delivery core: source → batcher (batch-timer) → processor stage → one FIFO lane per sink
+ * (sink-supervisor) → commit queue under the commit policy → per-sink checkpoints
+ * (checkpoint-writer) → source release (source-gate). This class wires them and owns the
+ * lifecycle; start-up recovery is in startup.ts.
  *
  * Invariants it keeps (and the property tests check):
  * - each sink receives batches in order; a batch is never split, and with respect_source_tx
@@ -64,41 +36,54 @@ export interface SinkStatus {
 export class Coordinator {
   private stateValue: PipelineState = 'created';
   private failureValue: TidemarkError | null = null;
-  private readonly o: Required<Omit<CoordinatorOptions, 'onStateChange' | 'dlq' | 'processors'>> & Pick<CoordinatorOptions, 'onStateChange'>;
+  private readonly settings: Settings;
   private readonly policy: CommitPolicy;
   private readonly batcher: Batcher;
-  private readonly lanes = new Map<string, SinkLane>();
-  private readonly detached = new Set<string>();
-  private readonly acked = new Map<string, number>();
-  private readonly pending: BatchEntry[] = [];
-  private readonly processors: readonly Processor[];
-  private readonly dlq: DeadLetterQueue | null;
-  private writer!: CheckpointWriter;
+  private readonly timer: BatchTimer;
+  private readonly stage: ProcessorStage;
+  private readonly commits: CommitQueue;
+  private readonly sinks: SinkSupervisor;
+  private readonly gate: SourceGate;
+  /** Aborted on stop, crash and failure: start-up retries end. */
+  private readonly lifetime = new AbortController();
+  private writer: CheckpointWriter | null = null;
   private seq = 0;
-  private timer: TimerHandle | null = null;
-  private processing: Promise<void> = Promise.resolve();
-  private readonly pauseReasons = new Set<'backpressure' | 'user'>();
-  private sourceStarted = false;
-  private lastAcknowledged: Position | null = null;
 
   constructor(options: CoordinatorOptions) {
-    this.o = {
-      logger: silentLogger(),
-      metrics: NOOP_METRICS,
-      clock: systemClock,
-      random: Math.random,
-      backoff: DEFAULT_BACKOFF,
-      maxLagBatches: Math.max(64, options.batch.max_inflight * 16),
-      stopTimeoutMs: 30_000,
-      ...options,
-    } as Coordinator['o'];
-    this.processors = options.processors ?? [];
-    this.dlq = options.dlq ?? null;
+    const settings = withDefaults(options);
+    this.settings = settings;
+    const { source, logger, metrics } = settings;
     this.policy = new CommitPolicy(options.commitPolicy, options.sinks);
+    this.commits = new CommitQueue(this.policy, options.sinks.map((s) => s.id));
     this.batcher = new Batcher(
       { maxEvents: options.batch.max_events, maxBytes: options.batch.max_bytes, respectSourceTx: options.batch.respect_source_tx },
       (sealed) => this.onSealed(sealed),
     );
+    this.timer = new BatchTimer(settings.clock, options.batch.max_ms, () => !this.halted && this.batcher.sealOnTimer());
+    this.stage = new ProcessorStage({
+      pipeline: options.pipeline,
+      tenant: options.tenant,
+      processors: options.processors ?? [],
+      dlq: options.dlq ?? null,
+      logger,
+      metrics,
+      deliver: (batch) => this.enqueue(batch),
+      fail: (error) => this.fail(error),
+    });
+    this.sinks = new SinkSupervisor({
+      pipeline: options.pipeline,
+      sinks: options.sinks,
+      policy: this.policy,
+      maxLagBatches: settings.maxLagBatches,
+      lanes: { compare: (a, b) => source.comparePositions(a, b), clock: settings.clock, random: settings.random, backoff: settings.backoff, dlq: options.dlq ?? null },
+      logger,
+      metrics,
+      savedPosition: (id) => this.writer?.savedPosition(id) ?? null,
+      onAck: (sinkId, batch) => this.apply(this.commits.ack(sinkId, batch)),
+      onFatal: (error) => this.fail(error),
+      onDetached: () => this.apply(this.commits.drain()),
+    });
+    this.gate = new SourceGate(source, options.batch.max_inflight, logger);
   }
 
   get state(): PipelineState {
@@ -112,52 +97,33 @@ export class Coordinator {
   /** Opens sinks, reads checkpoints, starts the source. Resolves once the source streams. */
   async start(): Promise<void> {
     this.transition('starting');
-    const { source, sinks, store, logger } = this.o;
+    const { source, sinks, store, logger } = this.settings;
+    const compare = (a: Position, b: Position) => source.comparePositions(a, b);
     try {
-      await Promise.all(sinks.map((s) => this.openWithRetry(s)));
-      if (isTerminal(this.stateValue)) return;
-      const positions = new Map<string, Position | null>();
-      for (const sink of sinks) positions.set(sink.id, await this.initialCheckpoint(sink, store));
-      this.writer = new CheckpointWriter(
+      if (!(await openSinks(sinks, { ...this.settings, signal: this.lifetime.signal })) || isTerminal(this.stateValue)) return;
+      const positions = await recoverCheckpoints(sinks, store, source.id, compare);
+      const writer = new CheckpointWriter(
         store,
         source.id,
         sinks.map((s) => s.id),
-        (a, b) => source.comparePositions(a, b),
+        compare,
         (ids, min) => this.onCheckpointsSaved(ids, min),
-        (e) => this.fail(asError(e, 'TIDEMARK_ERR_CHECKPOINT_IO')),
+        (e) => this.fail(fatal(e, 'TIDEMARK_ERR_CHECKPOINT_IO')),
       );
-      for (const [id, p] of positions) if (p) this.writer.seed(id, p);
-      const resumeFrom = this.minimum([...positions.values()]);
+      this.writer = writer;
+      for (const [id, p] of positions) if (p) writer.seed(id, p);
+      const resumeFrom = minimumPosition(positions.values(), compare);
       const missing = [...positions].filter(([, p]) => p === null).map(([id]) => id);
       if (resumeFrom && missing.length > 0) logger.info({ sinks: missing, from: resumeFrom }, 'new sinks receive events from the resume position on');
-
-      for (const sink of sinks) {
-        const lane = new SinkLane({
-          pipeline: this.o.pipeline,
-          sink,
-          compare: (a, b) => source.comparePositions(a, b),
-          checkpoint: positions.get(sink.id) ?? null,
-          clock: this.o.clock,
-          random: this.o.random,
-          backoff: this.o.backoff,
-          logger,
-          metrics: this.o.metrics.sink(sink.id),
-          dlq: this.dlq,
-          onAck: (entry) => this.onAck(sink.id, entry),
-          onGiveUp: (e) => this.onSinkGaveUp(sink.id, e),
-        });
-        this.lanes.set(sink.id, lane);
-        lane.start();
-      }
+      this.sinks.start(positions);
       if (this.stateValue !== 'starting') return;
-      logger.info({ pipeline: this.o.pipeline, source: source.id, resumeFrom, policy: this.policy.describe() }, 'pipeline starting');
-      // Marked before the call: a source may emit (and need pausing) before start() resolves.
-      this.sourceStarted = true;
+      logger.info({ pipeline: this.settings.pipeline, source: source.id, resumeFrom, policy: this.policy.describe() }, 'pipeline starting');
+      this.gate.markStarted();
       const startedAfter = await source.start(this.sourceContext(resumeFrom));
-      await this.anchorNewSinks(positions, startedAfter);
+      for (const id of await anchorNewSinks(store, source.id, positions, startedAfter)) writer.seed(id, startedAfter);
       if (this.stateValue === 'starting') this.transition('running');
     } catch (e) {
-      this.fail(asError(e, 'TIDEMARK_ERR_PIPELINE_FAILED'));
+      this.fail(fatal(e, 'TIDEMARK_ERR_PIPELINE_FAILED'));
     }
   }
 
@@ -165,13 +131,13 @@ export class Coordinator {
   pause(): void {
     if (this.stateValue !== 'running') return;
     this.transition('paused');
-    this.pauseSource('user');
+    this.gate.pause('user');
   }
 
   resume(): void {
     if (this.stateValue !== 'paused') return;
     this.transition('running');
-    this.resumeSource('user');
+    this.gate.resume('user');
   }
 
   /**
@@ -182,28 +148,20 @@ export class Coordinator {
     if (isTerminal(this.stateValue) || this.stateValue === 'stopping') return;
     const wasStarted = this.stateValue !== 'created';
     this.transition('stopping');
-    this.clearTimer();
-    const { logger } = this.o;
+    this.lifetime.abort();
+    this.timer.cancel();
+    const { logger } = this.settings;
     try {
-      if (this.sourceStarted) await this.o.source.stop();
+      await this.gate.stop();
       const dropped = this.batcher.flushComplete();
       if (dropped > 0) logger.info({ events: dropped }, 'partial transaction left for replay after restart');
-      await this.processing;
-      const drained = Promise.all([...this.lanes.values()].map((l) => l.drained()));
-      let timedOut = false;
-      if (Number.isFinite(this.o.stopTimeoutMs)) {
-        const giveUp = new AbortController();
-        timedOut = await Promise.race([drained.then(() => false), this.o.clock.sleep(this.o.stopTimeoutMs, giveUp.signal).then(() => !giveUp.signal.aborted)]);
-        giveUp.abort();
-      } else {
-        await drained;
-      }
-      if (timedOut) logger.warn({ timeoutMs: this.o.stopTimeoutMs }, 'stop timed out waiting for sinks; undelivered batches are replayed on next start');
+      await this.stage.idle();
+      if (!(await this.drainWithin(this.settings.stopTimeoutMs))) logger.warn({ timeoutMs: this.settings.stopTimeoutMs }, 'stop timed out waiting for sinks; undelivered batches are replayed on next start');
       if (wasStarted && this.writer) await this.writer.flush();
     } catch (e) {
       logger.error({ err: e }, 'error while stopping');
     }
-    for (const lane of this.lanes.values()) lane.stop();
+    this.sinks.stop();
     await this.closeAll();
     if ((this.stateValue as PipelineState) === 'stopping') this.transition('stopped');
   }
@@ -213,37 +171,36 @@ export class Coordinator {
    * checkpoint is saved after this call. Used on failure and by crash tests.
    */
   crash(): void {
-    this.clearTimer();
+    this.lifetime.abort();
+    this.timer.cancel();
+    this.stage.stop();
     this.writer?.close();
-    for (const lane of this.lanes.values()) lane.stop();
-    if (this.sourceStarted) this.o.source.stop().catch(() => {});
-    this.sourceStarted = false;
+    this.sinks.stop();
+    this.gate.abandon();
   }
 
   status(): SinkStatus[] {
-    return this.o.sinks.map((s) => ({
-      sinkId: s.id,
-      required: s.required,
-      position: this.writer?.savedPosition(s.id) ?? null,
-      ackedBatch: this.acked.get(s.id) ?? 0,
-      backlog: this.lanes.get(s.id)?.backlog ?? 0,
-      detached: this.detached.has(s.id),
-    }));
+    return this.sinks.status();
   }
 
-  /** Batches sealed but not yet committed. */
+  /** Batches sealed but not yet committed (in the processor stage or waiting for sinks). */
   get inflight(): number {
-    return this.pending.length;
+    return this.commits.depth + this.stage.waiting;
+  }
+
+  private get halted(): boolean {
+    return isTerminal(this.stateValue) || this.stateValue === 'stopping';
   }
 
   private sourceContext(resumeFrom: Position | null): SourceContext {
+    const { pipeline, tenant, store, logger, metrics, source } = this.settings;
     return {
-      pipeline: this.o.pipeline,
-      tenant: this.o.tenant,
+      pipeline,
+      tenant,
       resumeFrom,
-      kv: this.o.store.kv,
-      logger: this.o.logger.child({ source: this.o.source.id }),
-      metrics: this.o.metrics.source(this.o.source.id),
+      kv: store.kv,
+      logger: logger.child({ source: source.id }),
+      metrics: metrics.source(source.id),
       emit: (event) => this.onEvent(event),
       fail: (error) => this.fail(error),
     };
@@ -252,200 +209,75 @@ export class Coordinator {
   private onEvent(event: ChangeEvent): void {
     if (isTerminal(this.stateValue)) return;
     this.batcher.add(event);
-    if (this.timer === null && this.batcher.openEvents > 0) this.armTimer();
-  }
-
-  private armTimer(): void {
-    this.timer = this.o.clock.setTimer(this.o.batch.max_ms, () => {
-      this.timer = null;
-      if (isTerminal(this.stateValue) || this.stateValue === 'stopping') return;
-      if (this.batcher.sealOnTimer()) this.armTimer();
-    });
-  }
-
-  private clearTimer(): void {
-    this.timer?.cancel();
-    this.timer = null;
+    if (this.batcher.openEvents > 0) this.timer.arm();
   }
 
   private onSealed({ events, bytes }: SealedEvents): void {
-    if (this.batcher.openEvents === 0) this.clearTimer();
+    if (this.batcher.openEvents === 0) this.timer.cancel();
     const batch: Batch = { seq: ++this.seq, events, bytes, position: events[events.length - 1]!.source.position };
-    this.o.metrics.coordinator.batchSealed(events.length, bytes);
-    if (this.processors.length === 0) this.enqueue(batch);
-    else this.processing = this.processing.then(() => this.process(batch));
-    if (this.pending.length >= this.o.batch.max_inflight) this.pauseSource('backpressure');
-  }
-
-  private async process(batch: Batch): Promise<void> {
-    if (isTerminal(this.stateValue)) return;
-    const started = performance.now();
-    let events: readonly ChangeEvent[] = batch.events;
-    try {
-      for (const p of this.processors) events = await p.process(events);
-    } catch (e) {
-      this.fail(asError(e, 'TIDEMARK_ERR_PIPELINE_FAILED'));
-      return;
-    }
-    this.o.metrics.coordinator.stage('process', (performance.now() - started) / 1000);
-    let bytes = 0;
-    for (const e of events) bytes += e.size;
-    // The position stays the batch's last source position even if processors dropped that event.
-    this.enqueue({ seq: batch.seq, events: [...events], bytes, position: batch.position });
+    this.settings.metrics.coordinator.batchSealed(events.length, bytes);
+    this.stage.push(batch);
+    this.gate.pauseIfFull(this.inflight);
   }
 
   private enqueue(batch: Batch): void {
     if (isTerminal(this.stateValue)) return;
-    const entry: BatchEntry = { batch, acks: new Set(), committed: false, sealedAt: performance.now() };
-    this.pending.push(entry);
-    for (const [id, lane] of this.lanes) if (!this.detached.has(id)) lane.push(entry);
-    this.o.metrics.coordinator.queueDepth(this.pending.length);
-    this.detachLaggards();
-    // No sink gates this batch (e.g. mode required with no required sink): commit at once.
-    this.tryCommit();
+    const step = this.commits.push(batch, performance.now());
+    this.sinks.push(batch);
+    this.settings.metrics.coordinator.queueDepth(this.commits.depth);
+    this.apply(step);
   }
 
-  private onAck(sinkId: string, entry: BatchEntry): void {
-    entry.acks.add(sinkId);
-    this.acked.set(sinkId, entry.batch.seq);
-    if (entry.committed) this.writer.set(sinkId, entry.batch.position);
-    this.tryCommit();
-  }
-
-  private tryCommit(): void {
-    while (this.pending.length > 0 && this.policy.isSatisfied(this.pending[0]!.acks)) {
-      const entry = this.pending.shift()!;
-      entry.committed = true;
-      for (const sinkId of entry.acks) this.writer.set(sinkId, entry.batch.position);
-      this.o.metrics.coordinator.stage('deliver', (performance.now() - entry.sealedAt) / 1000);
-      const newest = entry.batch.events[entry.batch.events.length - 1];
-      if (newest) this.o.metrics.coordinator.endToEnd(Math.max(0, this.o.clock.now() - newest.ts) / 1000);
+  /** Saves the checkpoint moves of a commit step, reports what committed, lifts backpressure. */
+  private apply(step: CommitStep): void {
+    const { metrics, clock } = this.settings;
+    for (const { sinkId, position } of step.moves) this.writer?.set(sinkId, position);
+    for (const { batch, sealedAt } of step.committed) {
+      metrics.coordinator.stage('deliver', (performance.now() - sealedAt) / 1000);
+      const newest = batch.events[batch.events.length - 1];
+      if (newest) metrics.coordinator.endToEnd(Math.max(0, clock.now() - newest.ts) / 1000);
     }
-    this.o.metrics.coordinator.queueDepth(this.pending.length);
-    if (this.pending.length < this.o.batch.max_inflight) this.resumeSource('backpressure');
+    metrics.coordinator.queueDepth(this.commits.depth);
+    this.gate.resumeIfRoom(this.inflight);
   }
 
   private onCheckpointsSaved(sinkIds: readonly string[], minimum: Position | null): void {
-    for (const id of sinkIds) this.o.metrics.coordinator.checkpointSaved(id, true);
-    if (minimum === null || isTerminal(this.stateValue)) return;
-    if (this.lastAcknowledged && this.o.source.comparePositions(minimum, this.lastAcknowledged) <= 0) return;
-    this.lastAcknowledged = minimum;
-    try {
-      this.o.source.acknowledge(minimum);
-    } catch (e) {
-      this.o.logger.warn({ err: e }, 'source acknowledge failed; it is retried on the next checkpoint');
-    }
+    for (const id of sinkIds) this.settings.metrics.coordinator.checkpointSaved(id, true);
+    if (minimum !== null && !isTerminal(this.stateValue)) this.gate.release(minimum);
   }
 
-  private onSinkGaveUp(sinkId: string, error: TidemarkError): void {
-    if (error.kind === 'fatal' || this.policy.isCritical(sinkId)) {
-      this.fail(error);
-      return;
-    }
-    this.detach(sinkId, error.message);
-    const attached = new Set(this.o.sinks.map((s) => s.id).filter((id) => !this.detached.has(id)));
-    if (!this.policy.isReachable(attached)) {
-      this.fail(new TidemarkError('TIDEMARK_ERR_PIPELINE_FAILED', `commit policy (${this.policy.describe()}) can no longer be met: ${error.message}`, { cause: error, context: { pipeline: this.o.pipeline, sink: sinkId } }));
-      return;
-    }
-    // The detached sink will never acknowledge again: pending batches may now be committable.
-    this.tryCommit();
-  }
-
-  /** A sink that does not gate commits but keeps falling behind is cut loose, not waited for. */
-  private detachLaggards(): void {
-    for (const [id, lane] of this.lanes) {
-      if (this.detached.has(id) || this.policy.isCritical(id) || this.policy.mode === 'quorum') continue;
-      if (lane.backlog > this.o.maxLagBatches) this.detach(id, `${lane.backlog} batches behind (limit ${this.o.maxLagBatches})`);
-    }
-  }
-
-  private detach(sinkId: string, reason: string): void {
-    if (this.detached.has(sinkId)) return;
-    this.detached.add(sinkId);
-    this.lanes.get(sinkId)?.stop();
-    this.o.logger.error(
-      { pipeline: this.o.pipeline, sink: sinkId, checkpoint: this.writer?.savedPosition(sinkId) ?? null, reason },
-      'sink detached: it keeps its checkpoint and catches up from it after a restart; the source position is held back for it',
-    );
+  /** True when every lane drained within `ms` (Infinity: wait as long as it takes). */
+  private async drainWithin(ms: number): Promise<boolean> {
+    const drained = this.sinks.drained();
+    if (!Number.isFinite(ms)) return drained.then(() => true);
+    const giveUp = new AbortController();
+    const timedOut = await Promise.race([drained.then(() => false), this.settings.clock.sleep(ms, giveUp.signal).then(() => !giveUp.signal.aborted)]);
+    giveUp.abort();
+    return !timedOut;
   }
 
   private fail(error: TidemarkError): void {
     if (isTerminal(this.stateValue)) return;
     this.failureValue = error;
-    this.o.logger.error({ pipeline: this.o.pipeline, tenant: this.o.tenant, err: error }, 'pipeline failed');
+    this.settings.logger.error({ pipeline: this.settings.pipeline, tenant: this.settings.tenant, err: error }, 'pipeline failed');
     this.crash();
     this.transition('failed');
     this.closeAll().catch(() => {});
   }
 
-  private async openWithRetry(sink: Sink): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      if (isTerminal(this.stateValue) || this.stateValue === 'stopping') return;
-      try {
-        await sink.open();
-        return;
-      } catch (e) {
-        const error = asError(e, 'TIDEMARK_ERR_SINK_UNAVAILABLE').withContext({ pipeline: this.o.pipeline, sink: sink.id });
-        if (error.kind !== 'retryable') throw error;
-        const delay = backoffDelay(attempt, this.o.backoff, this.o.random);
-        this.o.logger.warn({ sink: sink.id, attempt: attempt + 1, retryInMs: delay, err: error }, 'sink not reachable at start, retrying');
-        await this.o.clock.sleep(delay);
-      }
-    }
-  }
-
-  /**
-   * A sink with no checkpoint yet gets one at the position the source starts after, before any
-   * event is acknowledged: nothing before it was ever sent to that sink, and after a crash the
-   * source must resume no later than this for it.
-   */
-  private async anchorNewSinks(positions: ReadonlyMap<string, Position | null>, startedAfter: Position): Promise<void> {
-    const fresh = [...positions].filter(([, p]) => p === null).map(([id]) => id);
-    if (fresh.length === 0) return;
-    await this.o.store.save(fresh.map((id) => ({ key: sinkCheckpointKey(this.o.source.id, id), position: startedAfter })));
-    for (const id of fresh) this.writer.seed(id, startedAfter);
-  }
-
-  /** What a sink already holds: its own record when it keeps one, else the store's. */
-  private async initialCheckpoint(sink: Sink, store: CheckpointStore): Promise<Position | null> {
-    const key = sinkCheckpointKey(this.o.source.id, sink.id);
-    const stored = (await store.load(key))?.position ?? null;
-    if (!sink.ownsCheckpoint) return stored;
-    const own = await sink.readCheckpoint();
-    if (own && (!stored || this.o.source.comparePositions(own, stored) !== 0)) await store.save([{ key, position: own }]);
-    return own ?? stored;
-  }
-
-  private minimum(positions: ReadonlyArray<Position | null>): Position | null {
-    let min: Position | null = null;
-    for (const p of positions) if (p && (min === null || this.o.source.comparePositions(p, min) < 0)) min = p;
-    return min;
-  }
-
-  private pauseSource(reason: 'backpressure' | 'user'): void {
-    const wasPaused = this.pauseReasons.size > 0;
-    this.pauseReasons.add(reason);
-    if (!wasPaused && this.sourceStarted) this.o.source.pause();
-  }
-
-  private resumeSource(reason: 'backpressure' | 'user'): void {
-    if (!this.pauseReasons.delete(reason)) return;
-    if (this.pauseReasons.size === 0 && this.sourceStarted) this.o.source.resume();
-  }
-
   private async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.o.sinks.map((s) => s.close()), ...this.processors.map((p) => p.close?.())]);
+    await Promise.allSettled([...this.settings.sinks.map((s) => s.close()), this.stage.close()]);
   }
 
   private transition(to: PipelineState): void {
     if (!canTransition(this.stateValue, to)) throw new Error(`illegal pipeline transition ${this.stateValue} -> ${to}`);
     this.stateValue = to;
-    this.o.onStateChange?.(to, this.failureValue);
+    this.settings.onStateChange?.(to, this.failureValue);
   }
 }
 
-function asError(e: unknown, code: 'TIDEMARK_ERR_PIPELINE_FAILED' | 'TIDEMARK_ERR_CHECKPOINT_IO' | 'TIDEMARK_ERR_SINK_UNAVAILABLE'): TidemarkError {
+/** Anything thrown where the pipeline cannot go on: classified errors keep their kind. */
+function fatal(e: unknown, code: 'TIDEMARK_ERR_PIPELINE_FAILED' | 'TIDEMARK_ERR_CHECKPOINT_IO'): TidemarkError {
   if (isTidemarkError(e)) return e;
-  return new TidemarkError(code, errorMessage(e), { cause: e, kind: code === 'TIDEMARK_ERR_SINK_UNAVAILABLE' ? undefined : 'fatal' });
+  return new TidemarkError(code, errorMessage(e), { cause: e, kind: 'fatal' });
 }

@@ -1,20 +1,12 @@
-import type { Batch, ChangeEvent, Position } from '../event/index.js';
+import { batchId, withEvents, type Batch, type Position } from '../event/index.js';
 import { errorKind, errorMessage, isTidemarkError, TidemarkError } from '../errors/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { SinkMetrics } from '../metrics/hooks.js';
 import type { Sink } from '../sinks/sink.js';
-import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
+import type { BackoffPolicy } from '../util/backoff.js';
 import type { Clock } from '../util/clock.js';
+import { Retrier } from '../util/retry/index.js';
 import type { DeadLetterQueue } from './dead-letter.js';
-
-/** A sealed batch and who has acknowledged it; shared by all lanes. */
-export interface BatchEntry {
-  readonly batch: Batch;
-  readonly acks: Set<string>;
-  committed: boolean;
-  /** performance.now() when sealed, for the deliver-stage latency. */
-  readonly sealedAt: number;
-}
 
 export interface LaneOptions {
   readonly pipeline: string;
@@ -28,7 +20,7 @@ export interface LaneOptions {
   readonly logger: Logger;
   readonly metrics: SinkMetrics;
   readonly dlq: DeadLetterQueue | null;
-  readonly onAck: (entry: BatchEntry) => void;
+  readonly onAck: (batch: Batch) => void;
   /** The sink cannot continue (non-retryable, fatal or poison without DLQ). */
   readonly onGiveUp: (error: TidemarkError) => void;
 }
@@ -39,17 +31,29 @@ export interface LaneOptions {
  */
 export class SinkLane {
   readonly sinkId: string;
-  private readonly queue: BatchEntry[] = [];
+  private readonly queue: Batch[] = [];
   private wake: (() => void) | null = null;
   private readonly abort = new AbortController();
   private skipThrough: Position | null;
   private running: Promise<void> | null = null;
   private busy = false;
   private drainWaiters: Array<() => void> = [];
+  private readonly retrier: Retrier;
+  /** Batch id of the delivery in progress, for the classified error's context. */
+  private batchId = '';
 
-  constructor(private readonly o: LaneOptions) {
-    this.sinkId = o.sink.id;
-    this.skipThrough = o.checkpoint;
+  constructor(private readonly options: LaneOptions) {
+    this.sinkId = options.sink.id;
+    this.skipThrough = options.checkpoint;
+    this.retrier = new Retrier({
+      what: `sink ${options.sink.id} delivery`,
+      classify: (e) => this.classify(e),
+      policy: options.backoff,
+      clock: options.clock,
+      random: options.random,
+      logger: options.logger,
+      fields: { sink: options.sink.id },
+    });
   }
 
   get backlog(): number {
@@ -64,9 +68,9 @@ export class SinkLane {
     this.running ??= this.loop();
   }
 
-  push(entry: BatchEntry): void {
+  push(batch: Batch): void {
     if (this.stopped) return;
-    this.queue.push(entry);
+    this.queue.push(batch);
     this.wake?.();
   }
 
@@ -85,8 +89,8 @@ export class SinkLane {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      const entry = this.queue.shift();
-      if (!entry) {
+      const batch = this.queue.shift();
+      if (!batch) {
         this.notifyDrained();
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = null;
@@ -94,9 +98,9 @@ export class SinkLane {
       }
       this.busy = true;
       try {
-        const ok = await this.deliver(entry);
+        const ok = await this.deliver(batch);
         if (!ok) return;
-        if (!this.stopped) this.o.onAck(entry);
+        if (!this.stopped) this.options.onAck(batch);
       } finally {
         this.busy = false;
       }
@@ -111,44 +115,37 @@ export class SinkLane {
   }
 
   /** Returns false when the lane gave up or was stopped. */
-  private async deliver(entry: BatchEntry): Promise<boolean> {
-    const { sink, logger, metrics } = this.o;
-    const batchId = `${this.o.pipeline}#${entry.batch.seq}`;
-    for (let attempt = 0; ; attempt++) {
+  private async deliver(sealed: Batch): Promise<boolean> {
+    const { sink, metrics } = this.options;
+    this.batchId = batchId(this.options.pipeline, sealed);
+    for (;;) {
       if (this.stopped) return false;
-      const batch = this.unsent(entry.batch);
+      const batch = this.unsent(sealed);
       if (batch.events.length === 0) return true;
       const started = performance.now();
       try {
         const report = await sink.deliver(batch);
         if (this.stopped) return false;
         if (report.poisoned.length > 0) {
-          if (!this.o.dlq) {
+          if (!this.options.dlq) {
             const first = report.poisoned[0]!;
             throw new TidemarkError('TIDEMARK_ERR_PIPELINE_POISON_NO_DLQ', `sink ${sink.id} rejected event ${first.event.id} (${first.error.message}) and spec.journal is not enabled`, { kind: 'non-retryable', cause: first.error });
           }
-          await this.o.dlq.write(sink.id, entry.batch.seq, report.poisoned);
+          await this.options.dlq.write(sink.id, sealed.seq, report.poisoned);
         }
         metrics.delivered(batch.events.length - report.poisoned.length, batch.bytes, (performance.now() - started) / 1000);
-        if (attempt > 0) logger.info({ sink: sink.id, batch: batchId, attempts: attempt + 1 }, 'sink recovered');
+        this.retrier.succeeded();
         this.skipThrough = null;
         return true;
       } catch (e) {
         if (this.stopped) return false;
-        const kind = errorKind(e);
-        metrics.failed(kind);
-        const error = isTidemarkError(e)
-          ? e.withContext({ pipeline: this.o.pipeline, sink: sink.id, batch: batchId })
-          : new TidemarkError('TIDEMARK_ERR_SINK_UNAVAILABLE', errorMessage(e), { cause: e, kind, context: { pipeline: this.o.pipeline, sink: sink.id, batch: batchId } });
-        if (kind !== 'retryable') {
-          logger.error({ sink: sink.id, batch: batchId, err: error }, 'sink failed, not retrying');
-          this.o.onGiveUp(error);
+        metrics.failed(errorKind(e));
+        const step = this.retrier.failed(e);
+        if (step.action === 'give-up') {
+          this.options.onGiveUp(step.error);
           return false;
         }
-        // A sink may know better than our backoff (HTTP Retry-After): never retry sooner than it asks.
-        const delay = Math.max(backoffDelay(attempt, this.o.backoff, this.o.random), retryAfterMs(error));
-        logger.warn({ sink: sink.id, batch: batchId, attempt: attempt + 1, retryInMs: delay, err: error }, 'sink delivery failed, retrying');
-        await this.o.clock.sleep(delay, this.abort.signal);
+        await this.retrier.wait(step, this.abort.signal);
         // A failed attempt may still have landed (a lost acknowledgement). A sink that keeps its
         // own checkpoint can tell us exactly what it holds, so the retry sends only the rest.
         if (sink.ownsCheckpoint && !this.stopped) await this.refreshCheckpoint();
@@ -156,11 +153,17 @@ export class SinkLane {
     }
   }
 
+  /** Anything a sink throws, with this lane's pipeline, sink and batch attached. */
+  private classify(e: unknown): TidemarkError {
+    const context = { pipeline: this.options.pipeline, sink: this.options.sink.id, batch: this.batchId };
+    return isTidemarkError(e) ? e.withContext(context) : new TidemarkError('TIDEMARK_ERR_SINK_UNAVAILABLE', errorMessage(e), { cause: e, kind: errorKind(e), context });
+  }
+
   private async refreshCheckpoint(): Promise<void> {
     try {
-      this.skipThrough = await this.o.sink.readCheckpoint();
+      this.skipThrough = await this.options.sink.readCheckpoint();
     } catch (e) {
-      this.o.logger.warn({ sink: this.sinkId, err: e }, 'could not re-read sink checkpoint; will retry');
+      this.options.logger.warn({ sink: this.sinkId, err: e }, 'could not re-read sink checkpoint; will retry');
     }
   }
 
@@ -170,17 +173,7 @@ export class SinkLane {
     if (through === null) return batch;
     const events = batch.events;
     let i = 0;
-    while (i < events.length && this.o.compare(events[i]!.source.position, through) <= 0) i++;
-    if (i === 0) return batch;
-    const rest: ChangeEvent[] = events.slice(i);
-    let bytes = 0;
-    for (const e of rest) bytes += e.size;
-    return { seq: batch.seq, events: rest, bytes, position: batch.position };
+    while (i < events.length && this.options.compare(events[i]!.source.position, through) <= 0) i++;
+    return i === 0 ? batch : withEvents(batch, events.slice(i));
   }
-}
-
-/** `context.retryAfterMs` of a retryable error, or 0. */
-function retryAfterMs(error: TidemarkError): number {
-  const v = error.context.retryAfterMs;
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
 }

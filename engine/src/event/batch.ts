@@ -13,3 +13,13 @@ export interface Batch {
 export function batchId(pipeline: string, batch: Pick<Batch, 'seq'>): string {
   return `${pipeline}#${batch.seq}`;
 }
+
+/**
+ * `batch` carrying only `events` (a processor's output, or the part a sink does not hold yet):
+ * same seq and position — the end of what was sealed, so its checkpoint still covers the rest.
+ */
+export function withEvents(batch: Batch, events: readonly ChangeEvent[]): Batch {
+  let bytes = 0;
+  for (const e of events) bytes += e.size;
+  return { seq: batch.seq, events, bytes, position: batch.position };
+}

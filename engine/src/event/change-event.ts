@@ -1,3 +1,5 @@
+import type { EventSchema } from '../schema/event-schema.js';
+
 /**
  * The one event model every source produces and every sink consumes.
  * Sources and sinks never import each other; they meet here.
@@ -60,6 +62,36 @@ export interface ChangeEvent {
   readonly primaryKey: readonly string[];
   /** Set by sources on events that the outbox processor should route. */
   readonly outbox?: OutboxTag;
+  /** Labels a processor attached (the reference's `event.tags`); the native and debezium envelopes carry them. */
+  readonly tags?: readonly string[];
+  /** Destination overrides set by a processor (JavaScript `ev.route()`, outbox); they win over the sink's templates. */
+  readonly routing?: RouteOverride;
+  /**
+   * 1, 2, ... on the extra events a processor made from one source event (fan-out), so each
+   * copy has its own idempotency key and id; absent on the first (and on every unsplit event).
+   */
+  readonly copy?: number;
+  /**
+   * The table's columns as the row was decoded: the schema current at this event's position
+   * (what a replay after a crash decodes with too). Encoders that need types (Avro) use it; one
+   * shared object per table version. Absent for events a source cannot describe.
+   */
+  readonly schema?: EventSchema;
+}
+
+/**
+ * Where one event goes, decided by a processor (the reference's dynamic routing). Each field set
+ * overrides the sink's template or default for that event; absent fields fall through to them.
+ */
+export interface RouteOverride {
+  /** Kafka topic, Redis stream key or NATS subject. */
+  readonly topic?: string;
+  /** Message key (Kafka key, Redis `df-key`, NATS `df-key` header). */
+  readonly key?: string;
+  /** Added to the message: Kafka/NATS/HTTP headers, Redis `df-headers` (JSON). The `tidemark-*` metadata wins over a header of the same name. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Deliver `after` as the message value without the envelope (outbox `raw_payload`). */
+  readonly raw?: boolean;
 }
 
 export interface OutboxTag {

@@ -4,9 +4,11 @@ import type { ChangeEvent, Row } from './change-event.js';
 /**
  * `{tenant}|{db}.{table}|{tx_id}|{index}`: built only from what the log itself says about
  * the event, so a replay after a crash produces the same key (the reference's key does not).
+ * An extra event a processor split off gets `.{copy}` appended, so every copy is delivered.
  */
 export function idempotencyKey(tenant: string, event: ChangeEvent): string {
-  return `${tenant}|${event.source.db}.${event.source.table}|${event.tx.id}|${event.tx.index}`;
+  const key = `${tenant}|${event.source.db}.${event.source.table}|${event.tx.id}|${event.tx.index}`;
+  return event.copy ? `${key}.${event.copy}` : key;
 }
 
 /** A UUID-shaped id derived from the idempotency key: stable across replays. */

@@ -76,6 +76,36 @@ export function defaultKey(event: ChangeEvent): string | null {
   return primaryKeyString(event);
 }
 
+/**
+ * A sink's destination template with the processor override on top (the reference's order:
+ * `ev.route()` → template → static value). An override is checked like a resolved template: an
+ * empty or illegal one is a poison `TIDEMARK_ERR_SINK_ROUTING` for that event.
+ */
+export function withRouteOverride(template: Template, options: RouteOptions = {}): Template {
+  return { source: template.source, isStatic: template.isStatic, resolve: (event) => routedDestination(event, template, options) };
+}
+
+export interface RouteOptions {
+  readonly validate?: (value: string) => string | null;
+  readonly what?: string;
+}
+
+/** The topic/stream/subject of one event: `routing.topic` when a processor set it, else the template's value. */
+export function routedDestination(event: ChangeEvent, template: Template, options: RouteOptions = {}): string {
+  const topic = event.routing?.topic;
+  if (topic === undefined) return template.resolve(event);
+  const problem = topic === '' ? 'is empty' : (options.validate?.(topic) ?? null);
+  if (problem) throw routingError(`${options.what ?? 'template'} override (routing.topic)`, topic, topic, problem, event);
+  return topic;
+}
+
+/** The message key: the processor's `routing.key`, else the sink's key template, else the primary key. */
+export function routedKey(event: ChangeEvent, template: Template | null): string | null {
+  const key = event.routing?.key;
+  if (key !== undefined) return key;
+  return template ? template.resolve(event) : primaryKeyString(event);
+}
+
 function variable(name: string, ctx: RoutingContext): (e: ChangeEvent) => unknown {
   switch (name) {
     case 'source.db':

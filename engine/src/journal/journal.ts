@@ -28,6 +28,10 @@ export interface JournalStatus {
   readonly saturation: number;
   /** A write is waiting for room (overflow_policy block): the pipeline is degraded. */
   readonly blocked: boolean;
+  /** Poison events not stored since the journal opened because it was full (overflow_policy reject): lost. */
+  readonly rejected: number;
+  /** TIDEMARK_ERR_DLQ_FULL describing the latest refusal (reject) or the wait in progress (block); null otherwise. */
+  readonly full: TidemarkError | null;
 }
 
 const WARN_AT = 0.8;
@@ -48,15 +52,18 @@ export class DeadLetterJournal implements DeadLetterQueue {
   private cleanupTimer: NodeJS.Timeout | null = null;
   private waiters: Array<() => void> = [];
   private blockedWrites = 0;
+  private rejectedTotal = 0;
+  private lastRejection: TidemarkError | null = null;
+  private blockedBy: TidemarkError | null = null;
   private level = 0;
   private closed = false;
 
-  constructor(private readonly store: JournalStore, private readonly o: JournalOptions) {
-    this.spec = o.spec;
-    this.logger = o.logger ?? silentLogger();
-    this.metrics = o.metrics ?? NOOP_JOURNAL_METRICS;
-    this.clock = o.clock ?? systemClock;
-    this.blockPollMs = o.blockPollMs ?? 1000;
+  constructor(private readonly store: JournalStore, private readonly options: JournalOptions) {
+    this.spec = options.spec;
+    this.logger = options.logger ?? silentLogger();
+    this.metrics = options.metrics ?? NOOP_JOURNAL_METRICS;
+    this.clock = options.clock ?? systemClock;
+    this.blockPollMs = options.blockPollMs ?? 1000;
   }
 
   get path(): string {
@@ -67,7 +74,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
   start(): void {
     if (this.cleanupTimer || this.closed) return;
     this.cleanupSafely();
-    this.cleanupTimer = setInterval(() => this.cleanupSafely(), this.o.cleanupIntervalMs ?? 60_000);
+    this.cleanupTimer = setInterval(() => this.cleanupSafely(), this.options.cleanupIntervalMs ?? 60_000);
     this.cleanupTimer.unref();
   }
 
@@ -82,7 +89,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
     if (poisoned.length === 0) return;
     this.assertOpen();
     const now = this.clock.now();
-    const entries = poisoned.map((p) => buildEntry(this.o.pipeline, sinkId, batchSeq, p, now, this.spec.max_event_bytes));
+    const entries = poisoned.map((p) => buildEntry(this.options.pipeline, sinkId, batchSeq, p, now, this.spec.max_event_bytes));
     for (const [kind, n] of countBy(entries, (e) => e.meta.error_kind)) this.metrics.routed(sinkId, kind, n);
     try {
       switch (this.spec.dlq.overflow_policy) {
@@ -129,7 +136,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
   /** Removes entries older than max_age_secs (by insertion time); returns how many. */
   cleanup(): number {
     const n = this.store.expireBefore(this.clock.now() - this.spec.dlq.max_age_secs * 1000);
-    if (n > 0) this.logger.info({ pipeline: this.o.pipeline, removed: n, maxAgeSecs: this.spec.dlq.max_age_secs }, 'DLQ entries expired');
+    if (n > 0) this.logger.info({ pipeline: this.options.pipeline, removed: n, maxAgeSecs: this.spec.dlq.max_age_secs }, 'DLQ entries expired');
     this.afterRemoval();
     return n;
   }
@@ -137,7 +144,8 @@ export class DeadLetterJournal implements DeadLetterQueue {
   status(): JournalStatus {
     const entries = this.closed ? 0 : this.store.count();
     const maxEntries = this.spec.dlq.max_entries;
-    return { entries, maxEntries, saturation: Math.min(1, entries / maxEntries), blocked: this.blockedWrites > 0 };
+    const blocked = this.blockedWrites > 0;
+    return { entries, maxEntries, saturation: Math.min(1, entries / maxEntries), blocked, rejected: this.rejectedTotal, full: (blocked ? this.blockedBy : null) ?? this.lastRejection };
   }
 
   close(): void {
@@ -146,7 +154,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
     this.wake();
     this.store.close();
-    this.o.onClose?.();
+    this.options.onClose?.();
   }
 
   private insertDroppingOldest(entries: NewDlqEntry[], now: number): void {
@@ -158,7 +166,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
     const evicted = this.store.dropOldest(this.store.count() - max) + dropped;
     if (evicted > 0) {
       this.metrics.evicted(evicted);
-      this.logger.warn({ pipeline: this.o.pipeline, evicted, maxEntries: max }, 'DLQ full: oldest entries evicted (overflow_policy drop_oldest)');
+      this.logger.warn({ pipeline: this.options.pipeline, evicted, maxEntries: max }, 'DLQ full: oldest entries evicted (overflow_policy drop_oldest)');
     }
   }
 
@@ -168,11 +176,11 @@ export class DeadLetterJournal implements DeadLetterQueue {
     const rejected = entries.slice(room);
     if (accepted.length > 0) this.store.insert(accepted, now);
     if (rejected.length > 0) {
+      this.rejectedTotal += rejected.length;
       this.metrics.rejected(rejected.length);
-      this.logger.error(
-        { pipeline: this.o.pipeline, rejected: rejected.length, events: rejected.slice(0, 10).map((e) => e.event_id), sink: rejected[0]!.meta.sink_id },
-        'DLQ full: poison events rejected and lost (overflow_policy reject); ack DLQ entries to make room',
-      );
+      const sink = rejected[0]!.meta.sink_id;
+      this.lastRejection = this.fullError(`DLQ of pipeline ${this.options.pipeline} is full (${this.spec.dlq.max_entries} entries, overflow_policy reject): ${rejected.length} poison events from sink ${sink} were not stored and are lost (${this.rejectedTotal} since the journal opened); ack or purge entries to make room`, { sink, rejected: rejected.length, rejectedTotal: this.rejectedTotal });
+      this.logger.error({ pipeline: this.options.pipeline, rejected: rejected.length, events: rejected.slice(0, 10).map((e) => e.event_id), sink, err: this.lastRejection }, 'DLQ full: poison events rejected and lost (overflow_policy reject); ack DLQ entries to make room');
     }
   }
 
@@ -201,16 +209,19 @@ export class DeadLetterJournal implements DeadLetterQueue {
   private enterBlocked(next: NewDlqEntry): void {
     if (this.blockedWrites++ > 0) return;
     this.metrics.blocked(true);
+    const sink = next.meta.sink_id;
+    this.blockedBy = this.fullError(`DLQ of pipeline ${this.options.pipeline} is full (${this.spec.dlq.max_entries} entries, overflow_policy block): sink ${sink} waits until entries are acked or purged`, { sink });
     this.logger.error(
-      { pipeline: this.o.pipeline, sink: next.meta.sink_id, event: next.event_id, maxEntries: this.spec.dlq.max_entries },
+      { pipeline: this.options.pipeline, sink, event: next.event_id, maxEntries: this.spec.dlq.max_entries, err: this.blockedBy },
       'DLQ full (overflow_policy block): the pipeline is blocked until DLQ entries are acked or purged',
     );
   }
 
   private leaveBlocked(): void {
     if (--this.blockedWrites > 0) return;
+    this.blockedBy = null;
     this.metrics.blocked(false);
-    if (!this.closed) this.logger.info({ pipeline: this.o.pipeline }, 'DLQ has room again: pipeline unblocked');
+    if (!this.closed) this.logger.info({ pipeline: this.options.pipeline }, 'DLQ has room again: pipeline unblocked');
   }
 
   /** Until an ack, purge or cleanup wakes us, or the next poll. */
@@ -239,7 +250,7 @@ export class DeadLetterJournal implements DeadLetterQueue {
     this.metrics.saturation(saturation);
     const level = saturation >= ERROR_AT ? 2 : saturation >= WARN_AT ? 1 : 0;
     if (level > this.level) {
-      const fields = { pipeline: this.o.pipeline, entries, maxEntries: this.spec.dlq.max_entries, saturation };
+      const fields = { pipeline: this.options.pipeline, entries, maxEntries: this.spec.dlq.max_entries, saturation };
       if (level === 2) this.logger.error(fields, 'DLQ at 95% of max_entries or more: inspect and ack entries');
       else this.logger.warn(fields, 'DLQ at 80% of max_entries or more');
     }
@@ -251,12 +262,16 @@ export class DeadLetterJournal implements DeadLetterQueue {
       this.cleanup();
     } catch (e) {
       this.metrics.writeFailed();
-      this.logger.warn({ pipeline: this.o.pipeline, err: e }, 'DLQ age cleanup failed; retried on the next pass');
+      this.logger.warn({ pipeline: this.options.pipeline, err: e }, 'DLQ age cleanup failed; retried on the next pass');
     }
   }
 
+  private fullError(message: string, context: Record<string, string | number>): TidemarkError {
+    return new TidemarkError('TIDEMARK_ERR_DLQ_FULL', message, { context: { pipeline: this.options.pipeline, maxEntries: this.spec.dlq.max_entries, ...context } });
+  }
+
   private assertOpen(): void {
-    if (this.closed) throw new TidemarkError('TIDEMARK_ERR_DLQ_CLOSED', `DLQ journal of pipeline ${this.o.pipeline} is closed`, { context: { pipeline: this.o.pipeline } });
+    if (this.closed) throw new TidemarkError('TIDEMARK_ERR_DLQ_CLOSED', `DLQ journal of pipeline ${this.options.pipeline} is closed`, { context: { pipeline: this.options.pipeline } });
   }
 }
 

@@ -1,5 +1,7 @@
 import {
   NOOP_COORDINATOR_METRICS,
+  NOOP_ENCODING_METRICS,
+  NOOP_SENSING_METRICS,
   NOOP_PROCESSOR_METRICS,
   NOOP_SINK_METRICS,
   NOOP_SOURCE_METRICS,
@@ -33,5 +35,8 @@ export function fanOutMetrics(targets: readonly PipelineMetrics[]): PipelineMetr
     source: (id) => fan<SourceMetrics>(NOOP_SOURCE_METRICS, targets.map((t) => t.source(id))),
     sink: (id) => fan<SinkMetrics>(NOOP_SINK_METRICS, targets.map((t) => t.sink(id))),
     processor: (id) => fan<ProcessorMetrics>(NOOP_PROCESSOR_METRICS, targets.map((t) => t.processor(id))),
+    // Only Prometheus collects these; the first target that does wins.
+    encoding: (id) => targets.find((t) => t.encoding)?.encoding?.(id) ?? NOOP_ENCODING_METRICS,
+    sensing: () => targets.find((t) => t.sensing)?.sensing?.() ?? NOOP_SENSING_METRICS,
   };
 }

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Registry, type Metric } from 'prom-client';
 import type { JournalMetrics } from '../journal/metrics.js';
-import type { CoordinatorMetrics, PipelineMetrics, ProcessorMetrics, SinkMetrics, SourceMetrics } from './hooks.js';
+import type { CoordinatorMetrics, EncodingMetrics, PipelineMetrics, ProcessorMetrics, SensingMetrics, SensingTableMetrics, SinkMetrics, SourceMetrics } from './hooks.js';
 import { createFamilies, type MetricFamilies } from './families.js';
 
 /** What the metrics module needs to know about pipelines at scrape time (implemented by the runtime). */
@@ -41,6 +41,8 @@ export class PrometheusMetrics {
     const sources = new Map<string, SourceMetrics>();
     const sinks = new Map<string, SinkMetrics>();
     const processors = new Map<string, ProcessorMetrics>();
+    const encodings = new Map<string, EncodingMetrics>();
+    let sensing: SensingMetrics | undefined;
     const stage = { process: f.stageLatency.labels({ pipeline, stage: 'process' }), deliver: f.stageLatency.labels({ pipeline, stage: 'deliver' }) };
     const coordinator: CoordinatorMetrics = {
       batchSealed: (events, bytes) => {
@@ -64,6 +66,8 @@ export class PrometheusMetrics {
       source: (id) => cached(sources, id, () => this.sourceHooks(pipeline, id)),
       sink: (id) => cached(sinks, id, () => this.sinkHooks(pipeline, id)),
       processor: (id) => cached(processors, id, () => this.processorHooks(pipeline, id)),
+      encoding: (id) => cached(encodings, id, () => this.encodingHooks(pipeline, id)),
+      sensing: () => (sensing ??= this.sensingHooks(pipeline)),
     };
   }
 
@@ -174,10 +178,60 @@ export class PrometheusMetrics {
     };
   }
 
+  private encodingHooks(pipeline: string, sink: string): EncodingMetrics {
+    const l = { pipeline, sink };
+    return {
+      encoded: (path, n) => n > 0 && this.f.avroEncoded.inc({ ...l, path }, n),
+      registered: () => this.f.avroRegistrations.inc(l),
+      cacheFallback: (n) => n > 0 && this.f.avroCacheFallback.inc(l, n),
+      failed: (reason, n) => this.f.avroFailures.inc({ ...l, reason }, n),
+    };
+  }
+
+  private sensingHooks(pipeline: string): SensingMetrics {
+    const f = this.f;
+    const tables = new Map<string, SensingTableMetrics>();
+    const forTable = (table: string): SensingTableMetrics => {
+      const l = { pipeline, table };
+      const events = f.sensingEvents.labels(l);
+      const hits = f.sensingCacheHits.labels(l);
+      const misses = f.sensingCacheMisses.labels(l);
+      const latency = f.sensingLatency.labels(l);
+      return {
+        event: () => events.inc(),
+        cache: (hit) => (hit ? hits : misses).inc(),
+        evolution: () => f.sensingEvolutions.inc(l),
+        latency: (seconds) => latency.observe(seconds),
+        drift: (type) => f.sensingDrift.inc({ ...l, drift_type: type }),
+      };
+    };
+    return {
+      table: (table) => cached(tables, table, () => forTable(table)),
+      tables: (n) => f.sensingTables.set({ pipeline }, n),
+      dynamicMaps: (n) => f.sensingDynamicMaps.set({ pipeline }, n),
+    };
+  }
+
   private processorHooks(pipeline: string, processor: string): ProcessorMetrics {
     const l = { pipeline, processor };
     const latency = this.f.processorLatency.labels(l);
-    return { latency: (s) => latency.observe(s), failed: () => this.f.processorErrors.inc(l) };
+    const input = this.f.processorEventsIn.labels(l);
+    const output = this.f.processorEventsOut.labels(l);
+    const dropped = this.f.processorDropped.labels(l);
+    return {
+      latency: (s) => latency.observe(s),
+      failed: () => this.f.processorErrors.inc(l),
+      events: (i, o, d) => {
+        input.inc(i);
+        output.inc(o);
+        dropped.inc(d);
+      },
+      limitExceeded: (limit) => this.f.processorLimits.inc({ ...l, limit }),
+      outbox: (transformed, drops) => {
+        this.f.outboxTransformed.inc(l, transformed);
+        for (const [reason, n] of Object.entries(drops)) if (n > 0) this.f.outboxDropped.inc({ ...l, reason }, n);
+      },
+    };
   }
 }
 

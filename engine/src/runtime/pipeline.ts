@@ -4,8 +4,12 @@ import { Coordinator, type DeadLetterQueue, type PipelineState, type SinkStatus 
 import { errorMessage, isTidemarkError, TidemarkError } from '../errors/index.js';
 import type { Logger } from '../logging/logger.js';
 import { fanOutMetrics, NOOP_METRICS, PipelineActivity, type PipelineMetrics } from '../metrics/index.js';
-import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
-import { REGISTRY_COMPONENTS, timedProcessor, type ComponentFactory } from './components.js';
+import type { BackoffPolicy } from '../util/backoff.js';
+import { Retrier } from '../util/retry/index.js';
+import type { Sink } from '../sinks/sink.js';
+import { SchemaSensor } from '../schema/sensing/index.js';
+import { REGISTRY_COMPONENTS, type ComponentFactory } from './components.js';
+import { sensedSource } from './sensed-source.js';
 
 export interface PipelineDeps {
   readonly backend: CheckpointBackend;
@@ -45,16 +49,28 @@ export class Pipeline {
   private desiredValue: DesiredState = 'stopped';
   private failureValue: TidemarkError | null = null;
   private lastErrorValue: TidemarkError | null = null;
-  private retryAttempt = 0;
+  private readonly restarts: Retrier;
   private retryTimer: NodeJS.Timeout | null = null;
   private runStartedAt: number | null = null;
   private started: Promise<void> = Promise.resolve();
   private dlq: DeadLetterQueue | null = null;
   private specValue: PipelineSpec;
+  /** The sinks of the current run (for schema reloads). */
+  private liveSinks: readonly Sink[] = [];
+  /** Schema sensing (spec.schema_sensing.enabled); kept across runs while its settings stay. */
+  private sensor: SchemaSensor | null = null;
   readonly activity = new PipelineActivity();
 
   constructor(spec: PipelineSpec, private readonly deps: PipelineDeps) {
     this.specValue = spec;
+    this.restarts = new Retrier({
+      what: 'pipeline run',
+      // Coordinator failures arrive classified; a build failure was wrapped by asTidemarkError.
+      classify: asTidemarkError,
+      policy: { ...(deps.restartBackoff ?? DEFAULT_RESTART_BACKOFF), floorMs: MIN_RESTART_DELAY_MS },
+      logger: deps.logger,
+      fields: { pipeline: spec.metadata.name, tenant: spec.metadata.tenant },
+    });
   }
 
   get name(): string {
@@ -145,6 +161,34 @@ export class Pipeline {
     return this.dlq;
   }
 
+  /**
+   * POST /pipelines/{name}/schemas/reload: every sink of the current run forgets the encoding
+   * schemas it cached (Avro ids), so the next batches look them up in the registry again. Source
+   * schemas need no reload: each event carries the columns it was decoded with.
+   */
+  async reloadSchemas(): Promise<{ sinks: string[] }> {
+    const reloaded: string[] = [];
+    for (const sink of this.liveSinks) {
+      if (!sink.reloadSchemas) continue;
+      await sink.reloadSchemas();
+      reloaded.push(sink.id);
+    }
+    return { sinks: reloaded };
+  }
+
+  /** The schema sensor, when the spec enables sensing (GET /pipelines/{name}/sensing/…, /drift). */
+  sensing(): SchemaSensor | null {
+    return this.sensor;
+  }
+
+  private sensorFor(spec: PipelineSpec, metrics: PipelineMetrics, logger: Logger): SchemaSensor | null {
+    const settings = spec.spec.schema_sensing;
+    if (!settings.enabled) return (this.sensor = null);
+    if (this.sensor && JSON.stringify(this.sensor.spec) === JSON.stringify(settings)) return this.sensor;
+    this.sensor = new SchemaSensor(settings, { logger: logger.child({ component: 'schema-sensing' }), ...(metrics.sensing ? { metrics: metrics.sensing() } : {}) });
+    return this.sensor;
+  }
+
   /** Stops and releases everything this pipeline holds (DELETE, process exit). */
   async dispose(): Promise<void> {
     await this.stop();
@@ -183,11 +227,14 @@ export class Pipeline {
     const components = this.deps.components ?? REGISTRY_COMPONENTS;
     const metrics = fanOutMetrics([this.deps.metrics?.(spec) ?? NOOP_METRICS, this.activity.metrics]);
     const dlq = this.journal();
-    const source = components.source(spec.spec.source, { pipeline: name, tenant, logger: logger.child({ source: spec.spec.source.config.id }) });
+    const built = components.source(spec.spec.source, { pipeline: name, tenant, logger: logger.child({ source: spec.spec.source.config.id }) });
+    const sensor = this.sensorFor(spec, metrics, logger);
+    const source = sensor ? sensedSource(built, (e) => sensor.observe(e)) : built;
     const sinks = spec.spec.sinks.map((s) =>
-      components.sink(s, { pipeline: name, tenant, logger: logger.child({ sink: s.config.id }), metrics: metrics.sink(s.config.id), dlqEnabled: dlq !== null }),
+      components.sink(s, { pipeline: name, tenant, logger: logger.child({ sink: s.config.id }), metrics: metrics.sink(s.config.id), dlqEnabled: dlq !== null, ...(metrics.encoding ? { encodingMetrics: metrics.encoding(s.config.id) } : {}) }),
     );
-    const processors = spec.spec.processors.map((p) => timedProcessor(components.processor(p, { pipeline: name }), metrics.processor(p.id)));
+    this.liveSinks = sinks;
+    const processors = spec.spec.processors.map((p) => components.processor(p, { pipeline: name, tenant, logger: logger.child({ processor: p.id }), metrics: metrics.processor(p.id) }));
     const coordinator: Coordinator = new Coordinator({
       pipeline: name,
       tenant,
@@ -211,7 +258,7 @@ export class Pipeline {
   private onCoordinatorState(coordinator: Coordinator, state: PipelineState): void {
     switch (state) {
       case 'running':
-        this.retryAttempt = 0;
+        this.restarts.succeeded();
         this.lastErrorValue = null;
         if (this.desiredValue === 'paused') coordinator.pause();
         else this.setStatus('running');
@@ -230,22 +277,20 @@ export class Pipeline {
   }
 
   private onRunFailed(error: TidemarkError): void {
-    if (error.kind === 'retryable' && this.desiredValue !== 'stopped') {
+    const step = this.desiredValue === 'stopped' ? null : this.restarts.failed(error);
+    if (step && step.action !== 'give-up') {
       this.lastErrorValue = error;
-      const delay = Math.max(MIN_RESTART_DELAY_MS, backoffDelay(this.retryAttempt++, this.deps.restartBackoff ?? DEFAULT_RESTART_BACKOFF));
-      this.deps.logger.warn({ pipeline: this.name, tenant: this.specValue.metadata.tenant, err: error, retryInMs: delay, attempt: this.retryAttempt }, 'pipeline run failed with a retryable error; restarting');
-      this.deps.onRestart?.(this, error, delay);
+      this.deps.onRestart?.(this, error, step.delayMs);
       this.setStatus('starting');
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
         if (this.desiredValue !== 'stopped') this.launch();
-      }, delay);
+      }, step.delayMs);
       this.retryTimer.unref?.();
       return;
     }
     this.failureValue = error;
     this.runStartedAt = null;
-    this.deps.logger.error({ pipeline: this.name, tenant: this.specValue.metadata.tenant, err: error }, 'pipeline failed');
     this.setStatus('failed');
   }
 

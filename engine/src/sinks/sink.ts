@@ -1,7 +1,7 @@
 import type { Batch, ChangeEvent, Position } from '../event/index.js';
 import type { TidemarkError } from '../errors/index.js';
 import type { Logger } from '../logging/logger.js';
-import type { SinkMetrics } from '../metrics/hooks.js';
+import type { EncodingMetrics, SinkMetrics } from '../metrics/hooks.js';
 
 export interface SinkContext {
   readonly pipeline: string;
@@ -13,6 +13,8 @@ export interface SinkContext {
    * batch: it throws the first poison error instead, so the pipeline stops rather than skips.
    */
   readonly dlqEnabled: boolean;
+  /** Avro encoding metrics (docs/avro.md); absent in tests and benchmarks. */
+  readonly encodingMetrics?: EncodingMetrics;
 }
 
 /** An event the sink could not accept for a reason of its own (serialisation, routing, size). */
@@ -46,4 +48,20 @@ export interface Sink {
   readCheckpoint(): Promise<Position | null>;
   deliver(batch: Batch): Promise<DeliveryReport>;
   close(): Promise<void>;
+  /** Forget cached encoding schemas (POST /pipelines/{name}/schemas/reload); optional. */
+  reloadSchemas?(): Promise<void>;
+}
+
+/** The serializer context of a sink (logger and Avro metrics). */
+export function serializerContext(who: string, ctx: SinkContext): { who: string; logger: Logger; metrics?: EncodingMetrics } {
+  return { who, logger: ctx.logger, ...(ctx.encodingMetrics ? { metrics: ctx.encodingMetrics } : {}) };
+}
+
+/** An event's destination for the serializer's prepare step; null when routing fails (build() reports that). */
+export function destinationOf(template: { resolve(e: ChangeEvent): string }, e: ChangeEvent): string | null {
+  try {
+    return template.resolve(e);
+  } catch {
+    return null;
+  }
 }

@@ -21,6 +21,10 @@ export class MemorySource implements Source {
   readonly starts: Array<Position | null> = [];
   readonly acknowledged: Position[] = [];
   pauses = 0;
+  /** Events emitted so far (all runs). */
+  emitted = 0;
+  /** True while the source sits paused, emitting nothing until resume(). */
+  parked = false;
   private paused = false;
   private stopped = false;
   private wake: (() => void) | null = null;
@@ -81,13 +85,15 @@ export class MemorySource implements Source {
     let i = from;
     while (i < this.log.length && !this.stopped) {
       if (this.paused) {
+        this.parked = true;
         await new Promise<void>((resolve) => (this.wake = resolve));
+        this.parked = false;
         this.wake = null;
         continue;
       }
       const end = Math.min(this.log.length, i + this.chunk);
       // Like a socket read: a chunk arrives whole even if pause() is called half way through.
-      for (; i < end && !this.stopped; i++) ctx.emit(this.log.at(i));
+      for (; i < end && !this.stopped; i++, this.emitted++) ctx.emit(this.log.at(i));
       await new Promise<void>((resolve) => (this.chunkDelayMs > 0 ? setTimeout(resolve, this.chunkDelayMs) : setImmediate(resolve)));
     }
   }

@@ -5,7 +5,8 @@
  *
  *   node engine/dist/testing/pg-source-main.js <config.json>
  *
- * config: { dsn, table, slot, publication, dataDir, ackMode?: 'checkpoint' | 'on-receive',
+ * config: { dsn, table, slot, publication, dataDir, ackMode?: 'checkpoint' | 'on-receive' (the
+ *           test-only flush policy of engine/src/testing/on-receive-flush.ts),
  *           holdFromId?: number, maxEvents?: number }
  * With holdFromId the sink stalls (never stores) on the first batch holding a row with
  * id >= holdFromId, after printing {"holding": seq}. Prints {"started": true} once streaming and
@@ -20,6 +21,7 @@ import { Coordinator } from '../coordinator/index.js';
 import { createLogger } from '../logging/logger.js';
 import { PostgresSource } from '../sources/postgres/index.js';
 import { FileAppendSink } from './file-append-sink.js';
+import { onReceiveFlush } from './on-receive-flush.js';
 
 const configSchema = z.object({
   dsn: z.string(),
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
     tables: [config.table],
     status_interval_secs: 1,
   });
-  const source = new PostgresSource(sourceConfig, { ackMode: config.ackMode });
+  const source = new PostgresSource(sourceConfig, config.ackMode === 'on-receive' ? { flushPolicy: onReceiveFlush } : {});
   const acknowledge = source.acknowledge.bind(source);
   source.acknowledge = (p) => {
     acknowledge(p);

@@ -9,9 +9,13 @@ export interface BackoffPolicy {
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 100, capMs: 10_000 };
 
+/** The upper bound of the jittered delay after `attempt` earlier failures: base·2^attempt, capped. */
+export function backoffCeiling(attempt: number, policy: BackoffPolicy): number {
+  return Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 30));
+}
+
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 30));
-  return Math.floor(random() * ceiling);
+  return Math.floor(random() * backoffCeiling(attempt, policy));
 }
 
 /** Deterministic PRNG (mulberry32) for seeded runs. */

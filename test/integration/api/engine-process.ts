@@ -32,7 +32,7 @@ export class EngineProcess {
   async start(timeoutMs = 30_000): Promise<void> {
     this.stderr = '';
     this.exitCode = null;
-    const child = spawn(process.execPath, [BIN, 'run', '--data-dir', this.dataDir, '--api-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0', '--summary-interval', '1', ...this.args], {
+    const child = spawn(process.execPath, ['--no-node-snapshot', BIN, 'run', '--data-dir', this.dataDir, '--api-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0', '--summary-interval', '1', ...this.args], {
       env: { ...process.env, TIDEMARK_LOG_LEVEL: 'info', TIDEMARK_API_TOKEN: '', ...this.env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

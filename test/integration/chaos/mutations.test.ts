@@ -6,29 +6,31 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAUGHT_BY, MUTATIONS } from '../../../chaos/src/mutations/catalog.js';
+import { CAUGHT_BY, MUTATIONS, PROBE_OF } from '../../../chaos/src/mutations/catalog.js';
 import type { ScenarioRun } from '../../../chaos/src/report/index.js';
 import { SCENARIOS_DIR } from '../../../chaos/src/runner/paths.js';
 import { selectScenarios } from '../../../chaos/src/runner/plan.js';
 import { runScenario } from '../../../chaos/src/runner/run-scenario.js';
 import { ChaosSession } from '../../../chaos/src/runner/session.js';
 
-const PROBE = fileURLToPath(new URL('./fixtures/mutation-probe.yaml', import.meta.url));
+const PROBE = 'mutation-probe.yaml';
+const probePath = (file: string) => fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
 const RUN_TIMEOUT = 240_000;
 
 let session: ChaosSession | undefined;
 
 beforeAll(async () => {
-  session = await ChaosSession.start({ services: ['mysql', 'kafka', 'redis'], provider: 'native' });
+  // The registry serves the Avro probe (stale-schema-id).
+  session = await ChaosSession.start({ services: ['mysql', 'kafka', 'redis', 'schema-registry'], provider: 'native' });
 }, 180_000);
 
 afterAll(async () => {
   await session?.close(false);
 }, 120_000);
 
-async function probe(mutation: string | null): Promise<ScenarioRun> {
+async function probe(mutation: string | null, file = PROBE): Promise<ScenarioRun> {
   if (!session) throw new Error('no session: beforeAll failed');
-  const [loaded] = selectScenarios(PROBE, SCENARIOS_DIR);
+  const [loaded] = selectScenarios(probePath(file), SCENARIOS_DIR);
   return runScenario({ session, run: { scenario: loaded!.scenario, pipelinePath: loaded!.pipelinePath, source: 'mysql', seed: 11 }, mutation });
 }
 
@@ -38,16 +40,19 @@ function failures(run: ScenarioRun): string[] {
 }
 
 describe('mutation suite', () => {
-  it('control: the probe scenario passes on the engine as built', async () => {
-    const run = await probe(null);
-    expect(run.error).toBeUndefined();
-    expect(run.verdicts.length).toBeGreaterThan(10);
-    expect(failures(run)).toEqual([]);
-  }, RUN_TIMEOUT);
+  // One control per probe: each passes on the engine as built.
+  for (const file of new Set([PROBE, ...Object.values(PROBE_OF)])) {
+    it(`control: ${file} passes on the engine as built`, async () => {
+      const run = await probe(null, file);
+      expect(run.error).toBeUndefined();
+      expect(run.verdicts.length).toBeGreaterThan(10);
+      expect(failures(run)).toEqual([]);
+    }, RUN_TIMEOUT);
+  }
 
   for (const mutation of MUTATIONS) {
     it(`${mutation} is caught by ${CAUGHT_BY[mutation]}`, async () => {
-      const run = await probe(mutation);
+      const run = await probe(mutation, PROBE_OF[mutation]);
       expect(run.error).toBeUndefined();
       const caught = run.verdicts.filter((v) => v.checker === CAUGHT_BY[mutation] && v.validity === 'invalid');
       expect(caught.length, `verdicts not valid: ${JSON.stringify(failures(run), null, 1)}`).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { address } from '../../../chaos/src/infra/index.js';
 import { pipelineSpec } from '../../../engine/src/config/index.js';
@@ -9,7 +10,7 @@ import { ENGINE_VERSION, type ChangeEvent } from '../../../engine/src/event/inde
 import { closeDeadLetterJournals, openDeadLetterJournal } from '../../../engine/src/journal/index.js';
 import { generatedLog } from '../../../engine/src/testing/index.js';
 import { useTopology } from '../../support/infra.js';
-import { assertOrderPerKey, logOf, makeSink, sleep, startPipeline, TENANT } from '../redis/pipeline-harness.js';
+import { assertOrderPerKey, logOf, makeSink, startPipeline, TENANT } from '../redis/pipeline-harness.js';
 import { json, readTopic, type TopicRecord } from './kafka-read.js';
 
 const CLIENTS = ['kafkajs', 'confluent'] as const;
@@ -128,14 +129,23 @@ describe.each(CLIENTS)('kafka sink (%s): faults', (client) => {
     it(`a Kafka outage stalls the pipeline without loss and it recovers (${exactlyOnce ? 'exactly-once' : 'at-least-once'})`, async () => {
       const topic = `outage-${client}-${exactlyOnce ? 'eos' : 'alo'}`;
       const n = 600;
-      const sink = makeSink({ type: 'kafka', config: { id: 'k', brokers: proxied, topic, client, exactly_once: exactlyOnce, send_timeout_secs: 3 } }, { pipeline: topic });
+      // Exactly-once retries re-read the sink's checkpoint first, and that read retries within the
+      // sink (up to transaction.timeout.ms); its failed attempts are logged, so they are counted too.
+      let readFailures = 0;
+      const logger = pino({ level: 'debug' }, { write: (line: string) => void (/checkpoint read failed/.test(line) && readFailures++) });
+      const sink = makeSink({ type: 'kafka', config: { id: 'k', brokers: proxied, topic, client, exactly_once: exactlyOnce, send_timeout_secs: 3 } }, { pipeline: topic, logger });
       const p = await startPipeline({ sink, log: logOf(events(n, { txSize: 3, keys: 11 })), pipeline: topic, chunk: 20, chunkDelayMs: 20 });
       await p.waitForCommit(100);
       await infra().toxiproxy.down('kafka');
       try {
-        await sleep(1_000);
+        // Stalled, by the engine's own counters: attempts fail and are retried, and while they
+        // keep failing the checkpoint does not move.
+        const failures = () => p.failedAttempts() + readFailures;
+        const before = failures();
+        await p.waitUntil(() => failures() > before, 30_000, 'a delivery to fail during the outage');
         const stalledAt = p.committed();
-        await sleep(3_000);
+        const failed = failures();
+        await p.waitUntil(() => failures() >= failed + 2, 60_000, 'two more failed attempts');
         expect(p.committed()).toBe(stalledAt);
         expect(stalledAt).toBeLessThan(n - 1);
       } finally {

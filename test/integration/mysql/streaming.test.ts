@@ -99,9 +99,11 @@ describe('mysql source streaming (MariaDB)', () => {
     await run.start();
     try {
       await db.query(`INSERT INTO outbox (topic, payload) VALUES ('orders', '{"n": 1}'); UPDATE outbox SET topic = 'x'; DELETE FROM outbox; INSERT INTO outbox (topic, payload) VALUES ('orders', '{"n": 2}');`);
-      await until(() => run.events.length >= 2, '2 outbox events');
-      await new Promise((r) => setTimeout(r, 300));
+      // A barrier instead of a pause: whatever the update and delete produced would arrive before this insert.
+      await db.query(`INSERT INTO outbox (topic, payload) VALUES ('barrier', '{"n": 3}')`);
+      await until(() => run.events.some((e) => e.after?.topic === 'barrier'), 'the barrier insert');
       expect(run.events.map((e) => [e.op, e.outbox])).toEqual([
+        ['c', { match: 'tidemark.outbox' }],
         ['c', { match: 'tidemark.outbox' }],
         ['c', { match: 'tidemark.outbox' }],
       ]);

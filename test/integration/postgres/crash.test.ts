@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLsn } from '../../../engine/src/sources/postgres/lsn.js';
-import { slotRow, startPostgres, uniqueName, waitFor, type PgFixture } from './harness.js';
+import { slotRow, startPostgres, statusReplies, uniqueName, waitFor, type PgFixture } from './harness.js';
 
 const HARNESS = join(import.meta.dirname, '../../../engine/dist/testing/pg-source-main.js');
 
@@ -78,10 +78,11 @@ async function crashRun(ackMode: 'checkpoint' | 'on-receive'): Promise<{ ids: Se
     await waitFor(() => (first.lines.some((l) => l.holding) ? true : undefined));
     // Let status updates (every second) and keepalive replies reach the server before the kill:
     // with on-receive until the slot has moved past the held rows (what that mode does, however
-    // slow the machine), with checkpoint for a window in which a wrong acknowledgement would show.
+    // slow the machine), with checkpoint for three status updates, each a chance for a wrong
+    // acknowledgement to show.
     const confirmedFlush = async () => parseLsn((await slotRow(pg, base.slot))!.confirmed_flush_lsn);
     if (ackMode === 'on-receive') await waitFor(async () => ((await confirmedFlush()) > heldFrom ? true : undefined), 15_000);
-    else await new Promise((r) => setTimeout(r, 2500));
+    else await statusReplies(pg, 'tidemark:pg-crash', 3);
     const flushAtKill = await confirmedFlush();
     await first.kill();
 

@@ -4,7 +4,7 @@
  * real PostgresSource under a Coordinator with in-memory sinks and checkpoints.
  */
 import pg from 'pg';
-import { pgOptions, startTopology, type Topology } from '../../../chaos/src/infra/index.js';
+import { pgOptions, startTopology, type ServiceName, type Topology } from '../../../chaos/src/infra/index.js';
 import { MemoryCheckpointBackend, type CheckpointBackend } from '../../../engine/src/checkpoints/index.js';
 import { postgresSourceConfig, type PostgresSourceConfig } from '../../../engine/src/config/sources.js';
 import { Coordinator } from '../../../engine/src/coordinator/index.js';
@@ -23,7 +23,7 @@ export interface PgFixture {
   stop(): Promise<void>;
 }
 
-export async function startPostgres(services: Array<'postgres' | 'postgres-b'> = ['postgres']): Promise<PgFixture> {
+export async function startPostgres(services: ServiceName[] = ['postgres']): Promise<PgFixture> {
   const topology = await startTopology(services, { provider: 'native' });
   const info = topology.get('postgres').info();
   const direct = pgOptions(info, 'direct');
@@ -109,6 +109,22 @@ export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefi
 export async function slotRow(fixture: PgFixture, slot: string): Promise<{ confirmed_flush_lsn: string; active: boolean; wal_status: string } | undefined> {
   const rows = await fixture.sql('SELECT confirmed_flush_lsn::text, active, wal_status FROM pg_replication_slots WHERE slot_name = $1', [slot]);
   return rows[0] as never;
+}
+
+/**
+ * Waits until the server has received `count` distinct standby status updates from the
+ * replication connection of `applicationName` (pg_stat_replication.reply_time): each one is a
+ * chance for the engine to confirm a flush LSN, so a check that the slot did *not* move counts
+ * the engine's replies instead of sleeping. Returns how many it saw.
+ */
+export async function statusReplies(fixture: PgFixture, applicationName: string, count: number, timeoutMs = 15_000): Promise<number> {
+  const times = new Set<number>();
+  await waitFor(async () => {
+    const at = (await fixture.sql('SELECT reply_time FROM pg_stat_replication WHERE application_name = $1', [applicationName]))[0]?.reply_time as Date | undefined;
+    if (at) times.add(at.getTime());
+    return times.size >= count ? true : undefined;
+  }, timeoutMs, () => `for ${count} status updates from ${applicationName} (saw ${times.size})`);
+  return times.size;
 }
 
 /** Drops what a test created (slot and publication), tolerating what is already gone. */

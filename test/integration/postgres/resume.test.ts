@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryCheckpointBackend, sinkCheckpointKey } from '../../../engine/src/checkpoints/index.js';
 import { MemorySink } from '../../../engine/src/testing/index.js';
-import { cleanup, runPipeline, slotRow, sourceConfig, startPostgres, uniqueName, waitFor, type PgFixture } from './harness.js';
+import { onReceiveFlush } from '../../../engine/src/testing/on-receive-flush.js';
+import { cleanup, runPipeline, slotRow, sourceConfig, startPostgres, statusReplies, uniqueName, waitFor, type PgFixture } from './harness.js';
 
 let pg: PgFixture;
 beforeAll(async () => {
@@ -128,19 +129,13 @@ async function heldBatch(ackMode: 'checkpoint' | 'on-receive'): Promise<{ before
     received.push(batch.events.length);
     return new Promise(() => {});
   };
-  const run = await runPipeline(config, { sink, options: { ackMode } });
+  const run = await runPipeline(config, { sink, options: ackMode === 'on-receive' ? { flushPolicy: onReceiveFlush } : {} });
   try {
     const before = (await slotRow(pg, config.slot))!.confirmed_flush_lsn;
     await pg.sql(`INSERT INTO ${t} VALUES (1)`);
     await waitFor(() => (received.length > 0 ? true : undefined));
-    const replyTime = async () => (await pg.sql('SELECT reply_time FROM pg_stat_replication WHERE application_name = $1', [`tidemark:${config.id}`]))[0]?.reply_time as Date | undefined;
-    const times = new Set<number>();
-    await waitFor(async () => {
-      const at = await replyTime();
-      if (at) times.add(at.getTime());
-      return times.size >= 3 ? true : undefined;
-    }, 15_000);
-    return { before, after: (await slotRow(pg, config.slot))!.confirmed_flush_lsn, replies: times.size };
+    const replies = await statusReplies(pg, `tidemark:${config.id}`, 3);
+    return { before, after: (await slotRow(pg, config.slot))!.confirmed_flush_lsn, replies };
   } finally {
     run.coordinator.crash();
     await run.source.stop();

@@ -34,7 +34,7 @@ describe('HTTP receiver and readHttp over the engine HTTP sink', () => {
     receiver = await startHttpReceiver();
     const events = workloadEvents(25, 7);
     await deliverThroughEngine({ type: 'http', config: { id: 'h', url: `${receiver.url}/cdc/\${source.table}` } }, events, 'rh-per-event');
-    const history = readHttp(receiver.requests(), { sink: 'h' });
+    const history = await readHttp(receiver.requests(), { sink: 'h' });
     expect(history).toMatchObject({ sink: 'h', kind: 'http', exactlyOnce: false });
     expect(history.undecodable).toBeUndefined();
     expect(history.records).toHaveLength(events.length);
@@ -46,7 +46,7 @@ describe('HTTP receiver and readHttp over the engine HTTP sink', () => {
     receiver = await startHttpReceiver();
     const events = workloadEvents(25, 8);
     await deliverThroughEngine({ type: 'http', config: { id: 'h', url: `${receiver.url}/batch`, batch_mode: true } }, events, 'rh-batch');
-    const history = readHttp(receiver.requests());
+    const history = await readHttp(receiver.requests());
     // One url, so requests go one after another and arrival order is event order.
     expect(history.records.map(comparable)).toEqual(events.map((e) => expectedRecord(e, false)));
     expect(history.records.map((r) => r.seq)).toEqual(events.map((_, i) => i));
@@ -59,7 +59,7 @@ describe('HTTP receiver and readHttp over the engine HTTP sink', () => {
     healAfterFirstRequest(receiver);
     await deliverThroughEngine({ type: 'http', config: { id: 'h', url: `${receiver.url}/cdc`, batch_mode: true } }, events, 'rh-503');
     expect(receiver.requests().some((q) => q.status === 503)).toBe(true);
-    const history = readHttp(receiver.requests());
+    const history = await readHttp(receiver.requests());
     expect(history.records.map(comparable)).toEqual(events.map((e) => expectedRecord(e, false)));
   }, 60_000);
 
@@ -68,7 +68,7 @@ describe('HTTP receiver and readHttp over the engine HTTP sink', () => {
     const events = workloadEvents(3, 10);
     healAfterFirstRequest(receiver);
     await deliverThroughEngine({ type: 'http', config: { id: 'h', url: `${receiver.url}/slow`, batch_mode: true, send_timeout_secs: 1 } }, events, 'rh-slow');
-    const history = readHttp(receiver.requests());
+    const history = await readHttp(receiver.requests());
     const once = events.map((e) => expectedRecord(e, false));
     expect(history.records.length).toBeGreaterThan(events.length);
     expect(history.records.length % events.length).toBe(0);
@@ -98,7 +98,7 @@ describe('HTTP receiver fault injection', () => {
       [3, 'POST', '/x?y=1', 'd', 200, 't1'],
     ]);
     // Undecodable accepted bodies are reported with their position, never silently dropped.
-    expect(readHttp(receiver.requests()).undecodable).toEqual([
+    expect((await readHttp(receiver.requests())).undecodable).toEqual([
       { position: '/x#0', error: expect.stringContaining('not JSON') },
       { position: '/x#3', error: expect.stringContaining('not JSON') },
     ]);

@@ -6,8 +6,8 @@ import { batchSpec, commitPolicySpec, sinkSpec, type BatchSpec, type SinkSpec } 
 import { MemoryCheckpointBackend, type CheckpointStore } from '../../../engine/src/checkpoints/index.js';
 import { Coordinator, type DeadLetterQueue } from '../../../engine/src/coordinator/index.js';
 import type { ChangeEvent } from '../../../engine/src/event/index.js';
-import { silentLogger } from '../../../engine/src/logging/logger.js';
-import { NOOP_SINK_METRICS } from '../../../engine/src/metrics/hooks.js';
+import { silentLogger, type Logger } from '../../../engine/src/logging/logger.js';
+import { NOOP_METRICS, NOOP_SINK_METRICS, type PipelineMetrics } from '../../../engine/src/metrics/hooks.js';
 import { createSink } from '../../../engine/src/sinks/registry.js';
 import type { Sink } from '../../../engine/src/sinks/sink.js';
 import { MemorySource, type MemoryLog, type MemoryPosition } from '../../../engine/src/testing/index.js';
@@ -15,9 +15,9 @@ import { MemorySource, type MemoryLog, type MemoryPosition } from '../../../engi
 export const PIPELINE = 'itest';
 export const TENANT = 'acme';
 
-export function makeSink(spec: { type: SinkSpec['type']; config: Record<string, unknown> }, options: { dlqEnabled?: boolean; pipeline?: string } = {}): Sink {
+export function makeSink(spec: { type: SinkSpec['type']; config: Record<string, unknown> }, options: { dlqEnabled?: boolean; pipeline?: string; logger?: Logger } = {}): Sink {
   const parsed = sinkSpec.parse(spec);
-  return createSink(parsed, { pipeline: options.pipeline ?? PIPELINE, tenant: TENANT, logger: silentLogger(), metrics: NOOP_SINK_METRICS, dlqEnabled: options.dlqEnabled ?? false });
+  return createSink(parsed, { pipeline: options.pipeline ?? PIPELINE, tenant: TENANT, logger: options.logger ?? silentLogger(), metrics: NOOP_SINK_METRICS, dlqEnabled: options.dlqEnabled ?? false });
 }
 
 export interface RunningPipeline {
@@ -29,6 +29,10 @@ export interface RunningPipeline {
   waitForCommit(offset: number, timeoutMs?: number): Promise<void>;
   /** Resolves when the pipeline failed (state 'failed'). */
   waitForFailure(timeoutMs?: number): Promise<void>;
+  /** Failed delivery attempts so far (the sink lane's retries count each). */
+  failedAttempts(): number;
+  /** Resolves once `done()` holds; rejects if the pipeline failed or the time ran out. */
+  waitUntil(done: () => boolean, timeoutMs: number, what: string): Promise<void>;
 }
 
 export async function startPipeline(options: {
@@ -42,6 +46,8 @@ export async function startPipeline(options: {
   pipeline?: string;
 }): Promise<RunningPipeline> {
   const source = new MemorySource(options.log, { chunk: options.chunk ?? 64, chunkDelayMs: options.chunkDelayMs ?? 0 });
+  let failedAttempts = 0;
+  const metrics: PipelineMetrics = { ...NOOP_METRICS, sink: () => ({ ...NOOP_SINK_METRICS, failed: () => void failedAttempts++ }) };
   const coordinator = new Coordinator({
     pipeline: options.pipeline ?? PIPELINE,
     tenant: TENANT,
@@ -52,6 +58,7 @@ export async function startPipeline(options: {
     store: options.store ?? new MemoryCheckpointBackend().forPipeline(options.pipeline ?? PIPELINE),
     dlq: options.dlq ?? null,
     logger: silentLogger(),
+    metrics,
     backoff: { baseMs: 20, capMs: 300 },
   });
   const committed = () => Math.max(-1, ...source.acknowledged.map((p) => (p as MemoryPosition).offset));
@@ -73,6 +80,8 @@ export async function startPipeline(options: {
     committed,
     waitForCommit: (offset, timeoutMs = 20_000) => poll(() => committed() >= offset, timeoutMs, `offset ${offset}`),
     waitForFailure: (timeoutMs = 20_000) => poll(() => coordinator.state === 'failed', timeoutMs, 'failure'),
+    failedAttempts: () => failedAttempts,
+    waitUntil: poll,
   };
 }
 

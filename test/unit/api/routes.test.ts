@@ -183,6 +183,22 @@ describe('DLQ', () => {
     expect((await call('DELETE', '/pipelines/dl/journal/dlq')).json).toEqual({ purged: 1 });
     expect((await call('GET', '/pipelines/dl/journal/dlq/count')).json).toEqual({ count: 0 });
   });
+  it('a full DLQ under overflow_policy reject is counted in /health (degraded, still 200), the pipeline status and the metric', async () => {
+    h.components.plan('rj', { log: generatedLog({ events: 0, txSize: 1 }) });
+    const doc = pipelineDoc('rj', { journal: true }) as { spec: Record<string, unknown> };
+    doc.spec.journal = { enabled: true, dlq: { max_entries: 1, overflow_policy: 'reject' } };
+    expect((await call('POST', '/pipelines', doc)).status).toBe(201);
+    expect((await call('GET', '/pipelines/rj')).json.ops.dlq_rejected).toBe(0);
+    const poison = (i: number) => ({ event: memoryEvent(100 + i, { key: i, txId: `r${i}`, txIndex: 0, txEnd: true }), error: new TidemarkError('TIDEMARK_ERR_SINK_ROUTING', `event ${i} has no topic`) });
+    await h.manager.get('rj')!.journal()!.write('out', 1, [poison(1), poison(2), poison(3)]);
+    const health = await call('GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.json.degraded).toContainEqual({ pipeline: 'rj', code: 'TIDEMARK_ERR_DLQ_FULL', reason: expect.stringMatching(/^2 poison events rejected and lost/), rejected: 2 });
+    expect((await call('GET', '/pipelines/rj')).json.ops).toMatchObject({ dlq_entries: 1, dlq_rejected: 2 });
+    expect((await call('GET', '/metrics')).text).toMatch(/tidemark_dlq_rejected_total\{pipeline="rj"\} 2/);
+    expect((await call('DELETE', '/pipelines/rj')).status).toBe(204);
+    expect((await call('GET', '/health')).json.degraded).toEqual([]);
+  });
 });
 
 describe('health and system', () => {

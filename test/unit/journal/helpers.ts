@@ -48,7 +48,7 @@ export function recordingMetrics() {
 }
 
 export function recordingLogger() {
-  const lines: Array<{ level: string; msg: string }> = [];
+  const lines: Array<{ level: string; msg: string; err?: { code?: string } }> = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, cb) {
       for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as { level: string; msg: string });

@@ -4,6 +4,14 @@ import { ManualClock, openJournal, poisoned, recordingLogger, recordingMetrics, 
 
 afterAll(removeTempDirs);
 
+/** Resolves once `condition` holds (checked every few ms; the journal reports state synchronously). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; !condition(); i++) {
+    if (i > 2000) throw new Error('condition not reached within 10 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 const opened: DeadLetterJournal[] = [];
 const track = <T extends { journal: DeadLetterJournal }>(o: T): T => {
   opened.push(o.journal);
@@ -113,6 +121,9 @@ describe('DLQ journal: bounds and overflow policies', () => {
     expect(calls.rejected).toBe(4);
     expect(await journal.count()).toBe(5);
     expect(lines.some((l) => l.level === 'error' && /rejected/.test(l.msg))).toBe(true);
+    // Recorded as TIDEMARK_ERR_DLQ_FULL, with the count that /health and the pipeline status show.
+    expect(journal.status()).toMatchObject({ blocked: false, rejected: 4, full: { code: 'TIDEMARK_ERR_DLQ_FULL', context: { pipeline: 'p', sink: 'a', rejected: 1, rejectedTotal: 4 } } });
+    expect(lines.find((l) => /rejected and lost/.test(l.msg))).toMatchObject({ err: { code: 'TIDEMARK_ERR_DLQ_FULL' } });
   });
 
   it('block makes the write wait until an ack makes room, and reports the pipeline blocked meanwhile', async () => {
@@ -121,17 +132,17 @@ describe('DLQ journal: bounds and overflow policies', () => {
     await journal.write('a', 1, poisoned(2));
     let done = false;
     const write = journal.write('a', 2, poisoned(3)).then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => journal.status().blocked);
     expect(done).toBe(false);
     expect(await journal.count()).toBe(3);
-    expect(journal.status().blocked).toBe(true);
+    expect(journal.status()).toMatchObject({ blocked: true, rejected: 0, full: { code: 'TIDEMARK_ERR_DLQ_FULL', context: { sink: 'a' } } });
     expect(calls.blocked).toEqual([true]);
     const head = (await journal.peek({ limit: 2 })).map((e) => e.seq);
     await journal.ack(head[1]!);
     await write;
     expect(done).toBe(true);
     expect(await journal.count()).toBe(3);
-    expect(journal.status().blocked).toBe(false);
+    expect(journal.status()).toMatchObject({ blocked: false, full: null });
     expect(calls.blocked).toEqual([true, false]);
   });
 
@@ -139,7 +150,7 @@ describe('DLQ journal: bounds and overflow policies', () => {
     const { journal } = openJournal({ max_entries: 1, overflow_policy: 'block' });
     await journal.write('a', 1, poisoned(1));
     const write = journal.write('a', 2, poisoned(1));
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => journal.status().blocked);
     journal.close();
     await expect(write).rejects.toMatchObject({ code: 'TIDEMARK_ERR_DLQ_CLOSED', kind: 'retryable' });
   });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FlushTracker } from '../../../engine/src/sources/postgres/flush-tracker.js';
+import { FlushTracker, type FlushPolicy } from '../../../engine/src/sources/postgres/stream/flush-tracker.js';
+import { onReceiveFlush } from '../../../engine/src/testing/on-receive-flush.js';
 import { anchorPosition, comparePgPositions, flushLsnOf, isCovered, positionKey, type PgPosition } from '../../../engine/src/sources/postgres/position.js';
 import { rowPosition } from '../../../engine/src/sources/postgres/snapshot/snapshot-phase.js';
 
@@ -52,7 +53,7 @@ describe('flush tracker', () => {
   const at = (lsn: number, i: number, end?: number): PgPosition => ({ lsn: `0/${lsn.toString(16)}`, xid: 1, i, ...(end ? { end: `0/${end.toString(16)}` } : {}) });
 
   it('reports only what the checkpoint covers while emitted events are unacknowledged', () => {
-    const t = new FlushTracker('checkpoint', 0x10n);
+    const t = new FlushTracker(0x10n);
     expect(t.flushLsn(key(at(0x100, 0)), 0x900n)).toBe(0x10n);
     t.acknowledge(key(at(0x100, 4, 0x130)));
     expect(t.flushLsn(key(at(0x200, 1)), 0x900n)).toBe(0x130n);
@@ -62,16 +63,21 @@ describe('flush tracker', () => {
   });
 
   it('confirms the stream boundary only when every emitted event is acknowledged', () => {
-    const t = new FlushTracker('checkpoint', 0x10n);
+    const t = new FlushTracker(0x10n);
     expect(t.flushLsn(null, 0x500n)).toBe(0x500n);
     t.acknowledge(key(at(0x600, 2, 0x640)));
     expect(t.flushLsn(key(at(0x600, 2, 0x640)), 0x900n)).toBe(0x900n);
   });
 
-  it('on-receive mode reports the last LSN received whatever was acknowledged (the library hazard)', () => {
-    const t = new FlushTracker('on-receive', 0x10n);
+  it('the test-only on-receive policy reports the last LSN received whatever was acknowledged (the library hazard)', () => {
+    const t = onReceiveFlush(0x10n);
     t.received(0x777n);
     expect(t.flushLsn(key(at(0x700, 0)), 0n)).toBe(0x777n);
+    expect([t.onData!(0x800n, 'insert'), t.onData!(0x810n, 'commit')]).toEqual([false, true]);
+    expect(t.flushLsn(key(at(0x700, 0)), 0n)).toBe(0x810n);
+    // The engine's own policy has no such hook: data arriving confirms nothing.
+    const engineFlush: FlushPolicy = new FlushTracker(0x10n);
+    expect(engineFlush.onData).toBeUndefined();
   });
 
   it('never lets the slot forget an unacknowledged event, and never moves back (property)', () => {
@@ -79,7 +85,7 @@ describe('flush tracker', () => {
     const step = fc.oneof(fc.constant('emit' as const), fc.constant('keepalive' as const), fc.nat(5));
     fc.assert(
       fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
-        const t = new FlushTracker('checkpoint', 0n);
+        const t = new FlushTracker(0n);
         const emitted: number[] = [];
         let acked = 0;
         let cursor = 1;

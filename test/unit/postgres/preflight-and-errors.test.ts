@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../engine/src/logging/logger.js';
-import type { Queryable, TableInfo } from '../../../engine/src/sources/postgres/catalog.js';
+import type { Queryable, TableInfo } from '../../../engine/src/sources/postgres/server/catalog.js';
 import { classifyPgError } from '../../../engine/src/sources/postgres/pg-errors.js';
-import { preflight } from '../../../engine/src/sources/postgres/preflight.js';
+import { preflight } from '../../../engine/src/sources/postgres/server/preflight.js';
 
 /** The settings row preflight reads, with overrides: the decision logic is pure given it. */
 function server(row: Partial<{ wal_level: string; slots: string; senders: string; user: string; rolreplication: boolean; rolsuper: boolean }>): Queryable {

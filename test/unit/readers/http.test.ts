@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { readHttp, type ReceivedRequest } from '../../../chaos/src/readers/index.js';
 
 const envelope = (id: number, version: number) => ({ before: null, after: { id, writer: 1, version }, source: { db: 'd', table: 'chaos_accounts' }, op: 'c', ts_ms: 1 });
-const request = (seq: number, url: string, body: unknown, status = 200, headers: Record<string, string> = {}): ReceivedRequest => ({ seq, at: seq, method: 'POST', url, headers, body: JSON.stringify(body), status });
+const request = (seq: number, url: string, body: unknown, status = 200, headers: Record<string, string> = {}): ReceivedRequest => ({ seq, at: seq, method: 'POST', url, headers, body: JSON.stringify(body), bytes: Buffer.from(JSON.stringify(body)), status });
 
 describe('readHttp', () => {
-  it('turns accepted requests into records, per path in arrival order; refused ones are not records', () => {
-    const history = readHttp(
+  it('turns accepted requests into records, per path in arrival order; refused ones are not records', async () => {
+    const history = await readHttp(
       [
         request(0, '/a', envelope(1, 1), 200, { 'tidemark-tx-id': 't1', 'tidemark-tx-index': '0', 'tidemark-tx-end': '1', 'tidemark-idempotency-key': 'k1' }),
         request(1, '/b?x=1', [envelope(2, 1), envelope(2, 2)]),

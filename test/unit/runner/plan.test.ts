@@ -61,6 +61,11 @@ describe('planning runs', () => {
 
   it('starts the servers the runs need, replicas only for failovers', () => {
     expect(servicesFor(planRuns(selectScenarios('crash-recovery', SCENARIOS_DIR), 'mysql', 1)).sort()).toEqual(['kafka', 'mysql', 'nats', 'redis']);
-    expect(servicesFor(planRuns(all, 'both', 1)).sort()).toEqual(['kafka', 'mysql', 'mysql-b', 'nats', 'postgres', 'postgres-b', 'redis']);
+    expect(servicesFor(planRuns(all, 'both', 1)).sort()).toEqual(['kafka', 'mysql', 'mysql-b', 'nats', 'postgres', 'postgres-b', 'redis', 'schema-registry']);
+  });
+
+  it('adds the schema registry only when a pipeline encodes Avro', () => {
+    expect(servicesFor(planRuns(selectScenarios('crash-recovery-avro', SCENARIOS_DIR), 'postgres', 1)).sort()).toEqual(['kafka', 'nats', 'postgres', 'redis', 'schema-registry']);
+    expect(servicesFor(planRuns(selectScenarios('schema-drift', SCENARIOS_DIR), 'postgres', 1))).not.toContain('schema-registry');
   });
 });

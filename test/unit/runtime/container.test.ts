@@ -78,7 +78,7 @@ describe('Dockerfile', () => {
     expect(text).toMatch(/TIDEMARK_DATA_DIR=\/data/);
     expect(text).toMatch(/^EXPOSE 8080 9000$/m);
     expect(text).toMatch(/^HEALTHCHECK .*127\.0\.0\.1:8080\/health/m);
-    expect(text).toMatch(/^ENTRYPOINT \["node", "\/app\/engine\/bin\/tidemark\.js"\]$/m);
+    expect(text).toMatch(/^ENTRYPOINT \["node", "--no-node-snapshot", "\/app\/engine\/bin\/tidemark\.js"\]$/m);
     expect(text).toMatch(/^CMD \["run"\]$/m);
     expect(existsSync('engine/bin/tidemark.js')).toBe(true);
   });

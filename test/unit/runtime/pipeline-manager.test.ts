@@ -71,10 +71,12 @@ describe('PipelineManager', () => {
     await until(() => components.delivered('slow').length > 20, 5000, 'first events');
     const paused = await manager.pause('slow');
     expect(paused.status).toBe('paused');
-    await new Promise((r) => setTimeout(r, 100)); // in-flight batches settle
+    // Settled: the source sits paused and every event it emitted was delivered. From here nothing
+    // can move until resume (no timing involved: nothing is queued and the source emits nothing).
+    const source = components.sources.find((s) => s.pipeline === 'slow')!.source;
+    await until(() => source.parked && components.delivered('slow').length === source.emitted, 5000, 'in-flight batches to settle');
     const atPause = components.delivered('slow').length;
-    await new Promise((r) => setTimeout(r, 150));
-    expect(components.delivered('slow').length).toBe(atPause);
+    expect(manager.get('slow')!.sinkStatus().map((s) => s.backlog)).toEqual([0]);
     expect(atPause).toBeLessThan(400);
     expect((await manager.resume('slow')).status).toBe('running');
     await until(() => components.delivered('slow').length === 400, 10_000, 'rest of the log');

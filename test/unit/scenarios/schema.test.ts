@@ -38,7 +38,7 @@ describe('scenario schema', () => {
       expect: { outcome: 'healthy' },
       sinks: { kafka: { exactly_once: false } },
       workload: { mix: { insert: 5, update: 4, delete: 1 }, rows_per_tx: { min: 1, max: 5 } },
-      checkers: ['lost', 'duplicated', 'reordered', 'phantom', 'stalled', 'expectation'],
+      checkers: ['lost', 'duplicated', 'reordered', 'phantom', 'stalled', 'expectation', 'undecodable'],
     });
     expect(s.sinks).not.toHaveProperty('redis');
   });
@@ -56,7 +56,7 @@ describe('scenario schema', () => {
 
   it('adds torn-transaction to the default checkers with exactly-once Kafka, and drops lost/stalled for a halt', () => {
     expect(parseScenario(MINIMAL.replace('kafka: {}', 'kafka: { exactly_once: true }'), 'demo.yaml').checkers).toContain('torn-transaction');
-    expect(parseScenario(`${MINIMAL}expect: { outcome: halted }\n`, 'demo.yaml')).toMatchObject({ checkers: ['duplicated', 'reordered', 'phantom', 'expectation'], expect: { outcome: 'halted', health: 503 } });
+    expect(parseScenario(`${MINIMAL}expect: { outcome: halted }\n`, 'demo.yaml')).toMatchObject({ checkers: ['duplicated', 'reordered', 'phantom', 'expectation', 'undecodable'], expect: { outcome: 'halted', health: 503 } });
   });
 
   it('loads the fixtures', () => {
@@ -71,12 +71,12 @@ describe('scenario schema', () => {
     ['an unknown fault', MINIMAL + 'nemesis:\n  - { at: 1, fault: partitoin }\n', 'scenarios/demo.yaml: nemesis[0].fault: expected one of partition, latency,'],
     ['a misspelt param', MINIMAL + 'nemesis:\n  - { at: 1, fault: latency, target: kafka, duration: 2, params: { latncy_ms: 5 } }\n', 'scenarios/demo.yaml: nemesis[0].params.latncy_ms: unknown field (did you mean "latency_ms"?)'],
     ['a param of the wrong type', MINIMAL + 'nemesis:\n  - { at: 1, fault: latency, target: kafka, duration: 2, params: { latency_ms: fast } }\n', 'scenarios/demo.yaml: nemesis[0].params.latency_ms: expected a positive integer, got "fast"'],
-    ['a missing target', MINIMAL + 'nemesis:\n  - { at: 1, fault: partition, duration: 2 }\n', 'scenarios/demo.yaml: nemesis[0].target: expected one of source, mysql, mysql-b, postgres, postgres-b, kafka, redis, nats, http, got nothing'],
+    ['a missing target', MINIMAL + 'nemesis:\n  - { at: 1, fault: partition, duration: 2 }\n', 'scenarios/demo.yaml: nemesis[0].target: expected one of source, mysql, mysql-b, postgres, postgres-b, kafka, redis, nats, http, schema-registry, got nothing'],
     ['a wrong target', MINIMAL + 'nemesis:\n  - { at: 1, fault: kill-engine, target: kafka }\n', 'scenarios/demo.yaml: nemesis[0].target: expected one of engine, got "kafka"'],
     ['a missing field', MINIMAL.replace('deadline: 60\n', ''), 'scenarios/demo.yaml: deadline: required field is missing'],
     ['an unknown field', MINIMAL + 'deadlin: 3\n', 'scenarios/demo.yaml: deadlin: unknown field (did you mean "deadline"?)'],
     ['an unknown source', MINIMAL.replace('[mysql]', '[mysql, oracle]'), 'scenarios/demo.yaml: sources[1]: expected one of mysql, postgres, got "oracle"'],
-    ['an unknown checker', MINIMAL + 'checkers: [lost, lots]\n', 'scenarios/demo.yaml: checkers[1]: expected one of lost, duplicated, reordered, phantom, torn-transaction, stalled, expectation, state, leak, dlq, got "lots"'],
+    ['an unknown checker', MINIMAL + 'checkers: [lost, lots]\n', 'scenarios/demo.yaml: checkers[1]: expected one of lost, duplicated, reordered, phantom, torn-transaction, stalled, expectation, undecodable, state, leak, dlq, got "lots"'],
     ['no sink', MINIMAL.replace('{ kafka: {} }', '{}'), 'scenarios/demo.yaml: sinks: expected at least one of kafka, redis, nats, http'],
     ['min above max', MINIMAL.replace('duration: 30 }', 'duration: 30, rows_per_tx: { min: 3, max: 2 } }'), 'scenarios/demo.yaml: workload.rows_per_tx.max: expected min <= max'],
     ['a pipeline outside pipelines/', MINIMAL.replace('kafka.yaml', '../secrets.yaml'), 'scenarios/demo.yaml: pipeline: expected a .yaml file name relative to scenarios/pipelines/'],
@@ -121,5 +121,17 @@ describe('scenario schema', () => {
     expect(loadScenarioFile(join(dir, 'demo.yaml')).scenario.name).toBe('demo');
     expect(() => loadScenarios(dir)).toThrow(/other\.yaml: name: must match the file name "other"/);
     expect(() => loadScenarios(join(dir, 'missing'))).toThrow(/no such directory/);
+  });
+
+  it('lets only a scenario whose pipeline encodes Avro fault the schema registry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-scenarios-'));
+    mkdirSync(join(dir, 'pipelines'));
+    copyFileSync(join(FIXTURES, 'pipelines', 'kafka.yaml'), join(dir, 'pipelines', 'kafka.yaml'));
+    writeFileSync(join(dir, 'pipelines', 'kafka-avro.yaml'), 'spec:\n  sinks:\n    - type: kafka\n      config: { id: k, encoding: { type: avro, schema_registry_url: x } }\n');
+    const faulty = `${MINIMAL}nemesis:\n  - { at: 1, fault: partition, target: schema-registry, duration: 2 }\n`;
+    writeFileSync(join(dir, 'demo.yaml'), faulty);
+    expect(() => loadScenarioFile(join(dir, 'demo.yaml'))).toThrow(/nemesis\[0\]\.target: the pipeline kafka\.yaml encodes no sink as Avro, so the run has no schema registry/);
+    writeFileSync(join(dir, 'demo.yaml'), faulty.replace('pipeline: kafka.yaml', 'pipeline: kafka-avro.yaml'));
+    expect(loadScenarioFile(join(dir, 'demo.yaml')).scenario.nemesis[0]).toMatchObject({ target: 'schema-registry' });
   });
 });

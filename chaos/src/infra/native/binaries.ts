@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CachePaths } from '../cache-paths.js';
 import { whichBinary } from '../exec.js';
 import { kafkaJarsPresent } from '../setup/kafka-jars.js';
+import { registryPresent } from '../setup/schema-registry-build.js';
 import { toxiproxyPresent } from '../setup/toxiproxy-binary.js';
 
 const SETUP_HINT = 'run `npx tidemark-chaos setup`';
@@ -33,6 +34,11 @@ export async function postgresBinDir(): Promise<string> {
 export async function kafkaLibs(paths: CachePaths): Promise<string> {
   if (!(await kafkaJarsPresent({ paths }))) throw new Error(`Kafka jars not found in ${paths.kafkaLibs}: ${SETUP_HINT}`);
   return paths.kafkaLibs;
+}
+
+export async function registryJar(paths: CachePaths): Promise<string> {
+  if (!(await registryPresent({ paths }))) throw new Error(`Apicurio Registry not built in ${paths.registryDir}: ${SETUP_HINT}`);
+  return paths.registryJar;
 }
 
 export async function toxiproxyServer(paths: CachePaths): Promise<string> {

@@ -10,6 +10,7 @@ import type { ServerRecipe } from './native-service.js';
 import { natsRecipe } from './nats.js';
 import { POSTGRES_SUPERUSER, postgresRecipe } from './postgres.js';
 import { redisRecipe } from './redis.js';
+import { schemaRegistryRecipe } from './schema-registry.js';
 
 /** One service with its ports decided: what it is, where its proxy points, how to run it. */
 export interface PlannedService {
@@ -57,6 +58,9 @@ export async function planServices(services: readonly ServiceName[], root: strin
         break;
       case 'nats':
         plan = { info: base, proxyUpstream: direct, recipe: natsRecipe(base, dir) };
+        break;
+      case 'schema-registry':
+        plan = { info: base, proxyUpstream: direct, recipe: schemaRegistryRecipe(base, dir, paths) };
         break;
     }
     planned.set(name, plan);

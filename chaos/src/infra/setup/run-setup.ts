@@ -3,12 +3,13 @@ import { cachePaths, type CachePaths } from '../cache-paths.js';
 import { aptPackagesStep } from './apt-packages.js';
 import { kafkaJarsStep } from './kafka-jars.js';
 import { kafkaNativeClientStep } from './kafka-native-client.js';
+import { schemaRegistryStep } from './schema-registry-build.js';
 import type { SetupContext, SetupStep } from './setup-step.js';
 import { templatesStep } from './templates-step.js';
 import { toxiproxyStep } from './toxiproxy-binary.js';
 
 /** The steps of `tidemark-chaos setup`, in order (templates need the servers installed first). */
-export const SETUP_STEPS: readonly SetupStep[] = [aptPackagesStep, kafkaNativeClientStep, kafkaJarsStep, toxiproxyStep, templatesStep];
+export const SETUP_STEPS: readonly SetupStep[] = [aptPackagesStep, kafkaNativeClientStep, kafkaJarsStep, schemaRegistryStep, toxiproxyStep, templatesStep];
 
 export interface SetupOptions {
   readonly paths?: CachePaths;

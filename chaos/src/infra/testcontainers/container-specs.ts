@@ -24,6 +24,8 @@ const PROXY_UPSTREAM_PORT: Readonly<Record<ServiceKind, number>> = {
   kafka: CONTAINER_PORTS.kafkaProxied,
   redis: CONTAINER_PORTS.redis,
   nats: CONTAINER_PORTS.nats,
+  // Apicurio's images listen on 8080; the image itself is added with the testcontainers work (issue 11).
+  'schema-registry': 8080,
 };
 /** Toxiproxy container listens for proxy i on 8666 + i (the @testcontainers/toxiproxy convention). */
 export const TOXIPROXY_FIRST_PROXY_PORT = 8666;
@@ -154,6 +156,8 @@ export function serviceContainerSpec(name: ServiceName, ctx: SpecContext): Conta
       return { name, image: IMAGES.redis, alias: name, command: ['redis-server', '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], env: {}, ports: direct(CONTAINER_PORTS.redis), files: [], servicePort: CONTAINER_PORTS.redis };
     case 'nats':
       return { name, image: IMAGES.nats, alias: name, command: ['-js', '-sd', '/data'], env: {}, ports: direct(CONTAINER_PORTS.nats), files: [], servicePort: CONTAINER_PORTS.nats };
+    case 'schema-registry':
+      throw new Error('the testcontainers provider has no schema-registry image yet; use --provider native (docs/infrastructure.md)');
   }
 }
 

@@ -1,5 +1,6 @@
 import type { SinkHistory, SinkKind, SinkRecord } from '../../history/index.js';
 import { WORKLOAD_PRIMARY_KEYS } from '../../workload/schema.js';
+import { decodeAvroPayloads } from './avro-payloads.js';
 import { decodeRecord, type RawRecord } from './record.js';
 
 /** Options every reader takes. */
@@ -10,6 +11,11 @@ export interface ReaderOptions {
   readonly exactlyOnce?: boolean;
   /** Primary key columns per table, to build record keys; defaults to the workload's tables. */
   readonly primaryKeys?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Avro sinks: the schema registry's Confluent-compatible URL (direct endpoint). Framed
+   * payloads are decoded with the writer schema of their id into the envelope JSON carries.
+   */
+  readonly registryUrl?: string;
 }
 
 /** Decodes raw records as a reader finds them; keeps what it cannot decode, with where it was. */
@@ -17,9 +23,17 @@ export class RecordCollector {
   readonly records: SinkRecord[] = [];
   readonly undecodable: { position: string; error: string }[] = [];
   private readonly primaryKeys: Readonly<Record<string, readonly string[]>>;
+  private readonly registryUrl: string | undefined;
 
   constructor(options: ReaderOptions) {
     this.primaryKeys = options.primaryKeys ?? WORKLOAD_PRIMARY_KEYS;
+    this.registryUrl = options.registryUrl;
+  }
+
+  /** Adds records read in one go; Avro payloads are first decoded through the registry (one lookup per schema id). */
+  async addAll(raws: readonly RawRecord[]): Promise<void> {
+    const decoded = this.registryUrl ? await decodeAvroPayloads(raws, this.registryUrl) : raws;
+    for (const raw of decoded) this.add(raw);
   }
 
   add(raw: RawRecord): void {

@@ -33,18 +33,18 @@ export class DlqTail implements SinkTail {
   /** Entries this tail acknowledged. */
   acked = 0;
 
-  constructor(private readonly o: DlqTailOptions) {
-    this.finalOnly = !o.ack;
+  constructor(private readonly options: DlqTailOptions) {
+    this.finalOnly = !options.ack;
   }
 
   async read(visit: (r: SinkRecord) => void, undecodable: (position: string, error: string) => void): Promise<boolean> {
-    const total = await this.o.count();
-    if (total > 1000 && !this.o.ack) throw new Error(`the DLQ holds ${total} entries; its REST listing shows at most 1,000, so it cannot be read whole (keep the scenario's poison rows under 1,000, or read with ack)`);
+    const total = await this.options.count();
+    if (total > 1000 && !this.options.ack) throw new Error(`the DLQ holds ${total} entries; its REST listing shows at most 1,000, so it cannot be read whole (keep the scenario's poison rows under 1,000, or read with ack)`);
     for (;;) {
-      const entries = await this.o.list();
+      const entries = await this.options.list();
       this.take(entries, visit, undecodable);
-      if (!this.o.ack || entries.length === 0) return true;
-      this.acked += await this.o.ack(entries.at(-1)!.seq);
+      if (!this.options.ack || entries.length === 0) return true;
+      this.acked += await this.options.ack(entries.at(-1)!.seq);
       if (entries.length < 1000) return true;
     }
   }
@@ -62,7 +62,7 @@ export class DlqTail implements SinkTail {
         continue;
       }
       try {
-        const record = decodeRecord({ payload: { parsed: { op: entry.event.op, before: entry.event.before, after: entry.event.after, source: entry.event.source } }, meta: { 'tidemark-idempotency-key': entry.event_id, ...(entry.event.tx ? { 'tidemark-tx-id': entry.event.tx.id } : {}) }, stream, seq, position, sinkTxn: null }, this.o.primaryKeys);
+        const record = decodeRecord({ payload: { parsed: { op: entry.event.op, before: entry.event.before, after: entry.event.after, source: entry.event.source } }, meta: { 'tidemark-idempotency-key': entry.event_id, ...(entry.event.tx ? { 'tidemark-tx-id': entry.event.tx.id } : {}) }, stream, seq, position, sinkTxn: null }, this.options.primaryKeys);
         visit({ ...record, dlq: { sink: entry.meta.sink_id, errorKind: entry.meta.error_kind, errorCode: entry.meta.error_code } });
       } catch (e) {
         undecodable(position, e instanceof Error ? e.message : String(e));

@@ -1,6 +1,7 @@
 import type { SinkRecord } from '../../history/index.js';
+import { AvroFrames } from '../decode/avro-frames.js';
 import { decodeRecord, type RawRecord } from '../decode/record.js';
-import type { HttpReceiver } from '../http-receiver.js';
+import type { HttpReceiver, ReceivedRequest } from '../http-receiver.js';
 import type { SinkTail, TailOptions } from './tail.js';
 
 export interface HttpTailOptions extends TailOptions {
@@ -22,16 +23,22 @@ export class HttpTail implements SinkTail {
   /** Requests under the prefix the receiver refused (non-2xx answers and resets) so far. */
   refused = 0;
 
-  constructor(private readonly o: HttpTailOptions) {}
+  private readonly frames: AvroFrames | null;
+
+  constructor(private readonly options: HttpTailOptions) {
+    this.frames = options.registryUrl ? new AvroFrames(options.registryUrl) : null;
+  }
 
   /** Counts accepted requests up to now without decoding them (the runner's cheap count). */
   count(): number {
-    return this.accepted + this.o.receiver.requests().slice(this.next).filter((r) => this.mine(r.url) && r.status >= 200 && r.status <= 299).length;
+    return this.accepted + this.options.receiver.requests().slice(this.next).filter((r) => this.mine(r.url) && r.status >= 200 && r.status <= 299).length;
   }
 
   async read(visit: (r: SinkRecord) => void, undecodable: (position: string, error: string) => void): Promise<boolean> {
-    const log = this.o.receiver.requests();
+    const log = this.options.receiver.requests();
     const end = log.length;
+    // Schemas first: a registry that does not answer fails the read before a request is taken.
+    if (this.frames) await this.frames.prepare(log.slice(this.next, end).filter((r) => this.mine(r.url) && isAvro(r)).map((r) => r.bytes));
     for (; this.next < end; this.next++) {
       const request = log[this.next]!;
       if (!this.mine(request.url)) continue;
@@ -45,24 +52,35 @@ export class HttpTail implements SinkTail {
         const seq = this.seqs.get(stream) ?? 0;
         this.seqs.set(stream, seq + 1);
         try {
-          visit(decodeRecord({ ...raw, stream, seq, sinkTxn: null, arrivedAt: request.at }, this.o.primaryKeys));
+          visit(decodeRecord({ ...raw, payload: this.frames ? this.frames.payload(raw.payload) : raw.payload, stream, seq, sinkTxn: null, arrivedAt: request.at }, this.options.primaryKeys));
         } catch (e) {
           undecodable(raw.position, e instanceof Error ? e.message : String(e));
         }
       };
+      if (isAvro(request)) {
+        add({ payload: request.bytes, meta: request.headers, position: `${stream}#${request.seq}` });
+        continue;
+      }
       const parsed = tryParse(request.body);
       if (Array.isArray(parsed)) parsed.forEach((item: unknown, i) => add({ payload: { parsed: item }, meta: {}, position: `${stream}#${request.seq}[${i}]` }));
       else add({ payload: request.body, meta: request.headers, position: `${stream}#${request.seq}` });
     }
-    this.o.receiver.release(end);
+    this.options.receiver.release(end);
     return true;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.frames?.close();
+  }
 
   private mine(url: string): boolean {
-    return url.startsWith(this.o.pathPrefix);
+    return url.startsWith(this.options.pathPrefix);
   }
+}
+
+/** An `application/avro` body is one Confluent-framed event (binary: read from `bytes`). */
+function isAvro(request: ReceivedRequest): boolean {
+  return request.headers['content-type']?.startsWith('application/avro') ?? false;
 }
 
 function tryParse(body: string): unknown {

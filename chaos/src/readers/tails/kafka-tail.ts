@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage } from 'kafkajs';
 import type { SinkRecord } from '../../history/index.js';
+import { AvroFrames } from '../decode/avro-frames.js';
 import { decodeRecord } from '../decode/record.js';
 import { headerStrings } from '../kafka.js';
 import type { SinkTail, TailOptions } from './tail.js';
@@ -45,29 +46,34 @@ export class KafkaTail implements SinkTail {
   private crash: Error | null = null;
   private lastMove = Date.now();
   private started: Promise<void> | null = null;
+  private readonly frames: AvroFrames | null;
 
-  constructor(private readonly o: KafkaTailOptions) {
-    this.kafka = new Kafka({ clientId: 'tidemark-chaos-tail', brokers: [...o.brokers], logLevel: logLevel.NOTHING });
+  constructor(private readonly options: KafkaTailOptions) {
+    this.kafka = new Kafka({ clientId: 'tidemark-chaos-tail', brokers: [...options.brokers], logLevel: logLevel.NOTHING });
     this.admin = this.kafka.admin();
+    this.frames = options.registryUrl ? new AvroFrames(options.registryUrl) : null;
   }
 
   async read(visit: (r: SinkRecord) => void, undecodable: (position: string, error: string) => void): Promise<boolean> {
     await (this.started ??= this.start());
-    for (const topic of this.o.topics) {
+    for (const topic of this.options.topics) {
       // kafkajs lists offsets read_committed: `high` is the last stable offset.
       for (const p of await this.admin.fetchTopicOffsets(topic)) this.partition(topic, p.partition, Number(p.low)).target = Number(p.high);
     }
     for (;;) {
       const state = await this.awaitTargets();
-      this.drain(visit, undecodable);
+      await this.drain(visit, undecodable);
       if (state !== 'full') return state === 'done';
     }
   }
 
-  private drain(visit: (r: SinkRecord) => void, undecodable: (position: string, error: string) => void): void {
-    for (const [stream, part] of this.parts) {
-      const queue = part.queue;
-      part.queue = [];
+  /** Hands out what the queues hold now (fetching goes on meanwhile: later messages wait for the next drain). */
+  private async drain(visit: (r: SinkRecord) => void, undecodable: (position: string, error: string) => void): Promise<void> {
+    const taken = [...this.parts].map(([stream, part]) => ({ stream, part, n: part.queue.length }));
+    // Schemas first: a registry that does not answer fails the read before a message is taken.
+    if (this.frames) await this.frames.prepare(taken.flatMap(({ part, n }) => part.queue.slice(0, n).map((m) => m.value ?? '')));
+    for (const { stream, part, n } of taken) {
+      const queue = part.queue.splice(0, n);
       for (const m of queue) {
         const offset = Number(m.offset);
         if (offset <= part.lastOffset) continue; // handed over twice by the client
@@ -75,7 +81,8 @@ export class KafkaTail implements SinkTail {
         part.lastOffset = offset;
         const position = `${stream}@${m.offset}`;
         try {
-          visit(decodeRecord({ payload: m.value ?? '', meta: headerStrings(m.headers), stream, seq: offset, position, sinkTxn: part.group, arrivedAt: Number(m.timestamp) }, this.o.primaryKeys));
+          const payload = this.frames ? this.frames.payload(m.value ?? '') : (m.value ?? '');
+          visit(decodeRecord({ payload, meta: headerStrings(m.headers), stream, seq: offset, position, sinkTxn: part.group, arrivedAt: Number(m.timestamp) }, this.options.primaryKeys));
         } catch (e) {
           undecodable(position, e instanceof Error ? e.message : String(e));
         }
@@ -84,6 +91,7 @@ export class KafkaTail implements SinkTail {
   }
 
   async close(): Promise<void> {
+    await this.frames?.close();
     if (!this.started) return;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
@@ -92,19 +100,19 @@ export class KafkaTail implements SinkTail {
 
   private async start(): Promise<void> {
     await this.admin.connect();
-    const consumer = this.kafka.consumer({ groupId: this.groupId, readUncommitted: this.o.isolation === 'read_uncommitted', maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({ groupId: this.groupId, readUncommitted: this.options.isolation === 'read_uncommitted', maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
     this.consumer = consumer;
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       const part = this.partition(payload.topic, payload.partition, 0);
       part.position = Math.max(part.position, Number(payload.lastOffset) + 1);
-      if (this.o.isolation === 'read_uncommitted') part.target = Math.max(part.target, Number(payload.highWatermark));
+      if (this.options.isolation === 'read_uncommitted') part.target = Math.max(part.target, Number(payload.highWatermark));
       this.lastMove = Date.now();
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.crash = payload.error;
     });
     await consumer.connect();
-    await consumer.subscribe({ topics: [...this.o.topics], fromBeginning: true });
+    await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
     await consumer.run({
       eachBatch: async ({ batch, heartbeat }) => {
         const part = this.partition(batch.topic, batch.partition, 0);
@@ -121,9 +129,9 @@ export class KafkaTail implements SinkTail {
   /** Waits until every partition was fetched up to its target, a queue is full, or none moved for the idle timeout. */
   private async awaitTargets(): Promise<'done' | 'full' | 'idle'> {
     this.lastMove = Date.now();
-    const idleMs = this.o.idleTimeoutMs ?? 5000;
+    const idleMs = this.options.idleTimeoutMs ?? 5000;
     for (;;) {
-      if (this.crash) throw new Error(`Kafka tail for ${this.o.topics.join(', ')} crashed: ${this.crash.message}`);
+      if (this.crash) throw new Error(`Kafka tail for ${this.options.topics.join(', ')} crashed: ${this.crash.message}`);
       const behind = [...this.parts.values()].filter((p) => p.position < p.target);
       if (behind.length === 0) return 'done';
       // A full queue stops fetching: the read drains it before waiting any longer.

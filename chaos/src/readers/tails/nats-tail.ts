@@ -1,6 +1,7 @@
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import type { SinkRecord } from '../../history/index.js';
+import { AvroFrames } from '../decode/avro-frames.js';
 import { decodeRecord } from '../decode/record.js';
 import type { SinkTail, TailOptions } from './tail.js';
 
@@ -20,26 +21,32 @@ export interface NatsTailOptions extends TailOptions {
 export class NatsTail implements SinkTail {
   private nc: Promise<NatsConnection> | null = null;
   private readSeq = 0;
+  private readonly frames: AvroFrames | null;
 
-  constructor(private readonly o: NatsTailOptions) {}
+  constructor(private readonly options: NatsTailOptions) {
+    this.frames = options.registryUrl ? new AvroFrames(options.registryUrl) : null;
+  }
 
   async read(visit: (r: SinkRecord) => void, undecodable: (position: string, error: string) => void): Promise<boolean> {
-    const nc = await (this.nc ??= connect({ servers: this.o.servers }));
-    const info = await (await jetstreamManager(nc)).streams.info(this.o.stream);
+    const nc = await (this.nc ??= connect({ servers: this.options.servers }));
+    const info = await (await jetstreamManager(nc)).streams.info(this.options.stream);
     const last = info.state.last_seq;
     if (last <= this.readSeq) return true;
-    const consumer = await jetstream(nc).consumers.get(this.o.stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.readSeq + 1 });
+    const consumer = await jetstream(nc).consumers.get(this.options.stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.readSeq + 1 });
     const messages = await consumer.consume({ max_messages: 500 });
-    const idleMs = this.o.idleTimeoutMs ?? 5000;
+    const idleMs = this.options.idleTimeoutMs ?? 5000;
     let idle = setTimeout(() => void messages.close(), idleMs);
     let complete = false;
     try {
       for await (const m of messages) {
         const meta = headerMap(m.headers);
         meta['tidemark-idempotency-key'] ??= meta['nats-msg-id'];
-        const position = `${this.o.stream}@${m.seq} ${m.subject}`;
+        const position = `${this.options.stream}@${m.seq} ${m.subject}`;
+        const data = Buffer.from(m.data);
+        // A registry that does not answer fails the read here; the tail resumes at this message.
+        if (this.frames) await this.frames.prepare([data]);
         try {
-          visit(decodeRecord({ payload: Buffer.from(m.data), meta, stream: this.o.stream, seq: m.seq, position, sinkTxn: null, arrivedAt: Number(m.timestampNanos / 1_000_000n) }, this.o.primaryKeys));
+          visit(decodeRecord({ payload: this.frames ? this.frames.payload(data) : data, meta, stream: this.options.stream, seq: m.seq, position, sinkTxn: null, arrivedAt: Number(m.timestampNanos / 1_000_000n) }, this.options.primaryKeys));
         } catch (e) {
           undecodable(position, e instanceof Error ? e.message : String(e));
         }
@@ -59,6 +66,7 @@ export class NatsTail implements SinkTail {
   }
 
   async close(): Promise<void> {
+    await this.frames?.close();
     const nc = this.nc;
     this.nc = null;
     if (nc) await (await nc).close().catch(() => undefined);

@@ -20,4 +20,9 @@ export interface SinkTail {
 export interface TailOptions {
   /** Primary key columns per table, to build record keys. */
   readonly primaryKeys: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Avro sinks: the schema registry's Confluent-compatible URL (direct endpoint). Framed
+   * payloads are decoded with the writer schema of their id (one client per tail).
+   */
+  readonly registryUrl?: string;
 }

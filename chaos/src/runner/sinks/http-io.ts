@@ -1,7 +1,7 @@
 import type { SinkHistory } from '../../history/index.js';
 import { HttpTail, readHttp, type HttpReceiver, type ReceivedRequest } from '../../readers/index.js';
 import type { SinkLayout } from '../sink-layout.js';
-import type { SinkFeed, SinkIo } from './sink-io.js';
+import type { PayloadDecoding, SinkFeed, SinkIo } from './sink-io.js';
 
 /** The invocation's receiver is shared; a run owns the requests under its path. */
 export class HttpIo implements SinkIo {
@@ -9,7 +9,7 @@ export class HttpIo implements SinkIo {
   readonly exactlyOnce = false;
   private feed: SinkFeed | null = null;
 
-  constructor(readonly name: string, private readonly receiver: HttpReceiver, private readonly layout: NonNullable<SinkLayout['http']>) {}
+  constructor(readonly name: string, private readonly receiver: HttpReceiver, private readonly layout: NonNullable<SinkLayout['http']>, private readonly decoding: PayloadDecoding = {}) {}
 
   async prepare(): Promise<void> {}
 
@@ -19,7 +19,7 @@ export class HttpIo implements SinkIo {
   }
 
   async read(): Promise<SinkHistory> {
-    return readHttp(this.mine(), { sink: this.name });
+    return readHttp(this.mine(), { sink: this.name, ...this.decoding });
   }
 
   async readAll(): Promise<SinkHistory[]> {
@@ -27,11 +27,13 @@ export class HttpIo implements SinkIo {
   }
 
   feeds(primaryKeys: Readonly<Record<string, readonly string[]>>): SinkFeed[] {
-    this.feed ??= { meta: { sink: this.name, kind: 'http', exactlyOnce: false }, tail: new HttpTail({ receiver: this.receiver, pathPrefix: this.layout.pathPrefix, primaryKeys }) };
+    this.feed ??= { meta: { sink: this.name, kind: 'http', exactlyOnce: false }, tail: new HttpTail({ receiver: this.receiver, pathPrefix: this.layout.pathPrefix, primaryKeys, ...this.decoding }) };
     return [this.feed];
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.feed?.tail.close().catch(() => undefined);
+  }
 
   private mine(): ReceivedRequest[] {
     return this.receiver.requests().filter((r) => r.url.startsWith(this.layout.pathPrefix));

@@ -6,21 +6,25 @@ import { HttpIo } from './http-io.js';
 import { KafkaIo } from './kafka-io.js';
 import { NatsIo } from './nats-io.js';
 import { RedisIo } from './redis-io.js';
-import type { SinkFeed, SinkIo } from './sink-io.js';
+import type { PayloadDecoding, SinkFeed, SinkIo } from './sink-io.js';
 
-export type { SinkIo, SinkFeed };
+export type { PayloadDecoding, SinkIo, SinkFeed };
 
-/** One SinkIo per attached sink, reading through the DIRECT endpoints. */
-export function createSinkIos(session: ChaosSession, layout: SinkLayout, sinkIds: Readonly<Partial<Record<SinkKind, string>>>): SinkIo[] {
+/**
+ * One SinkIo per attached sink, reading through the DIRECT endpoints. `registryUrl` (the
+ * registry's direct URL) when the pipeline encodes Avro: the readers decode through it.
+ */
+export function createSinkIos(session: ChaosSession, layout: SinkLayout, sinkIds: Readonly<Partial<Record<SinkKind, string>>>, registryUrl?: string): SinkIo[] {
   const { topology } = session;
   const ios: SinkIo[] = [];
   const id = (kind: SinkKind) => sinkIds[kind] ?? kind;
-  if (layout.kafka) ios.push(new KafkaIo(id('kafka'), kafkaBrokers(topology.get('kafka').info(), 'direct'), layout.kafka));
-  if (layout.redis) ios.push(new RedisIo(id('redis'), redisOptions(topology.get('redis').info(), 'direct'), layout.redis));
-  if (layout.nats) ios.push(new NatsIo(id('nats'), natsServers(topology.get('nats').info(), 'direct'), layout.nats));
+  const decode = registryUrl ? { registryUrl } : {};
+  if (layout.kafka) ios.push(new KafkaIo(id('kafka'), kafkaBrokers(topology.get('kafka').info(), 'direct'), layout.kafka, decode));
+  if (layout.redis) ios.push(new RedisIo(id('redis'), redisOptions(topology.get('redis').info(), 'direct'), layout.redis, decode));
+  if (layout.nats) ios.push(new NatsIo(id('nats'), natsServers(topology.get('nats').info(), 'direct'), layout.nats, decode));
   if (layout.http) {
     if (!session.receiver) throw new Error('the scenario attaches an HTTP sink but the session started no HTTP receiver');
-    ios.push(new HttpIo(id('http'), session.receiver, layout.http));
+    ios.push(new HttpIo(id('http'), session.receiver, layout.http, decode));
   }
   return ios;
 }

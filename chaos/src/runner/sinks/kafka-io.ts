@@ -2,7 +2,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { SinkHistory } from '../../history/index.js';
 import { KafkaTail, readKafka } from '../../readers/index.js';
 import type { SinkLayout } from '../sink-layout.js';
-import type { SinkFeed, SinkIo } from './sink-io.js';
+import type { PayloadDecoding, SinkFeed, SinkIo } from './sink-io.js';
 
 export class KafkaIo implements SinkIo {
   readonly kind = 'kafka';
@@ -11,7 +11,7 @@ export class KafkaIo implements SinkIo {
   private connected: Promise<void> | null = null;
   private tails: SinkFeed[] | null = null;
 
-  constructor(readonly name: string, private readonly brokers: readonly string[], private readonly layout: NonNullable<SinkLayout['kafka']>) {
+  constructor(readonly name: string, private readonly brokers: readonly string[], private readonly layout: NonNullable<SinkLayout['kafka']>, private readonly decoding: PayloadDecoding = {}) {
     this.exactlyOnce = layout.exactlyOnce;
     this.admin = new Kafka({ clientId: 'tidemark-chaos-runner', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
   }
@@ -42,7 +42,7 @@ export class KafkaIo implements SinkIo {
   feeds(primaryKeys: Readonly<Record<string, readonly string[]>>): SinkFeed[] {
     this.tails ??= (['read_committed', 'read_uncommitted'] as const).map((isolation) => ({
       meta: { sink: this.name, kind: 'kafka', exactlyOnce: this.exactlyOnce, isolation },
-      tail: new KafkaTail({ brokers: this.brokers, topics: this.layout.topics, isolation, primaryKeys }),
+      tail: new KafkaTail({ brokers: this.brokers, topics: this.layout.topics, isolation, primaryKeys, ...this.decoding }),
     }));
     return this.tails;
   }
@@ -53,7 +53,7 @@ export class KafkaIo implements SinkIo {
   }
 
   private readAs(isolation: 'read_committed' | 'read_uncommitted'): Promise<SinkHistory> {
-    return readKafka({ brokers: this.brokers, topics: this.layout.topics, isolation, sink: this.name, exactlyOnce: this.exactlyOnce });
+    return readKafka({ brokers: this.brokers, topics: this.layout.topics, isolation, sink: this.name, exactlyOnce: this.exactlyOnce, ...this.decoding });
   }
 
   private connect(): Promise<void> {

@@ -3,7 +3,7 @@ import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { SinkHistory } from '../../history/index.js';
 import { NatsTail, readNats } from '../../readers/index.js';
 import type { SinkLayout } from '../sink-layout.js';
-import type { SinkFeed, SinkIo } from './sink-io.js';
+import type { PayloadDecoding, SinkFeed, SinkIo } from './sink-io.js';
 
 export class NatsIo implements SinkIo {
   readonly kind = 'nats';
@@ -11,7 +11,7 @@ export class NatsIo implements SinkIo {
   private conn: Promise<{ nc: NatsConnection; jsm: JetStreamManager }> | null = null;
   private tails: SinkFeed[] | null = null;
 
-  constructor(readonly name: string, private readonly servers: string, private readonly layout: NonNullable<SinkLayout['nats']>) {}
+  constructor(readonly name: string, private readonly servers: string, private readonly layout: NonNullable<SinkLayout['nats']>, private readonly decoding: PayloadDecoding = {}) {}
 
   /** The run's stream, with a duplicate window longer than any scenario, so replays are dropped. */
   async prepare(): Promise<void> {
@@ -25,7 +25,7 @@ export class NatsIo implements SinkIo {
   }
 
   read(): Promise<SinkHistory> {
-    return readNats({ servers: this.servers, stream: this.layout.stream, sink: this.name });
+    return readNats({ servers: this.servers, stream: this.layout.stream, sink: this.name, ...this.decoding });
   }
 
   async readAll(): Promise<SinkHistory[]> {
@@ -33,7 +33,7 @@ export class NatsIo implements SinkIo {
   }
 
   feeds(primaryKeys: Readonly<Record<string, readonly string[]>>): SinkFeed[] {
-    this.tails ??= [{ meta: { sink: this.name, kind: 'nats', exactlyOnce: false }, tail: new NatsTail({ servers: this.servers, stream: this.layout.stream, primaryKeys }) }];
+    this.tails ??= [{ meta: { sink: this.name, kind: 'nats', exactlyOnce: false }, tail: new NatsTail({ servers: this.servers, stream: this.layout.stream, primaryKeys, ...this.decoding }) }];
     return this.tails;
   }
 

@@ -3,7 +3,7 @@ import type { Endpoint } from '../../infra/index.js';
 import type { SinkHistory } from '../../history/index.js';
 import { readRedis, RedisTail } from '../../readers/index.js';
 import type { SinkLayout } from '../sink-layout.js';
-import type { SinkFeed, SinkIo } from './sink-io.js';
+import type { PayloadDecoding, SinkFeed, SinkIo } from './sink-io.js';
 
 export class RedisIo implements SinkIo {
   readonly kind = 'redis';
@@ -11,7 +11,7 @@ export class RedisIo implements SinkIo {
   private readonly client: Redis;
   private tails: SinkFeed[] | null = null;
 
-  constructor(readonly name: string, private readonly endpoint: Endpoint, private readonly layout: NonNullable<SinkLayout['redis']>) {
+  constructor(readonly name: string, private readonly endpoint: Endpoint, private readonly layout: NonNullable<SinkLayout['redis']>, private readonly decoding: PayloadDecoding = {}) {
     this.exactlyOnce = layout.exactlyOnce;
     this.client = new Redis({ ...endpoint, lazyConnect: true, maxRetriesPerRequest: 2 });
     this.client.on('error', () => undefined); // surfaced by the commands
@@ -27,7 +27,7 @@ export class RedisIo implements SinkIo {
   }
 
   async read(): Promise<SinkHistory> {
-    return readRedis({ ...this.endpoint, pattern: this.layout.pattern, sink: this.name, exactlyOnce: this.exactlyOnce });
+    return readRedis({ ...this.endpoint, pattern: this.layout.pattern, sink: this.name, exactlyOnce: this.exactlyOnce, ...this.decoding });
   }
 
   async readAll(): Promise<SinkHistory[]> {
@@ -35,7 +35,7 @@ export class RedisIo implements SinkIo {
   }
 
   feeds(primaryKeys: Readonly<Record<string, readonly string[]>>): SinkFeed[] {
-    this.tails ??= [{ meta: { sink: this.name, kind: 'redis', exactlyOnce: this.exactlyOnce }, tail: new RedisTail({ ...this.endpoint, pattern: this.layout.pattern, primaryKeys }) }];
+    this.tails ??= [{ meta: { sink: this.name, kind: 'redis', exactlyOnce: this.exactlyOnce }, tail: new RedisTail({ ...this.endpoint, pattern: this.layout.pattern, primaryKeys, ...this.decoding }) }];
     return this.tails;
   }
 

@@ -33,3 +33,8 @@ export interface SinkIo {
   feeds(primaryKeys: Readonly<Record<string, readonly string[]>>): SinkFeed[];
   close(): Promise<void>;
 }
+
+/** How the readers decode payloads: through the schema registry (direct URL) for Avro pipelines. */
+export interface PayloadDecoding {
+  readonly registryUrl?: string;
+}

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../context.js';
-import { dlqReader } from '../dlq-reader.js';
+import { dlqDegradation } from '../dlq-reader.js';
 import { pipeInfo } from '../pipe-info.js';
 
 /** Probes: open even when an API token is set. */
@@ -15,14 +15,11 @@ export const healthRoutes: FastifyPluginAsync<ApiContext> = async (app, ctx) => 
       summary: 'Liveness: 503 when any pipeline has failed, with the reasons',
       tag: 'health',
       public: true,
-      responses: { 200: { description: 'Every pipeline is healthy (a DLQ waiting for room shows under `degraded`).', schema: 'Health' }, 503: { description: 'At least one pipeline failed.', schema: 'Health' } },
+      responses: { 200: { description: 'Every pipeline is healthy (a full DLQ, blocking or rejecting, shows under `degraded`).', schema: 'Health' }, 503: { description: 'At least one pipeline failed.', schema: 'Health' } },
     },
     async (_request, reply) => {
       const health = manager.health();
-      const degraded = manager
-        .list()
-        .filter((p) => dlqReader(p)?.status?.().blocked === true)
-        .map((p) => ({ pipeline: p.name, reason: 'DLQ is full and overflow_policy is block: ack entries to resume' }));
+      const degraded = manager.list().flatMap((p) => dlqDegradation(p) ?? []);
       const body = {
         status: health.healthy ? 'healthy' : 'unhealthy',
         pipelines: health.pipelines,

@@ -43,6 +43,18 @@ export const inspectRoutes: FastifyPluginAsync<ApiContext> = async (app, ctx) =>
   catalog.add(
     app,
     {
+      method: 'POST',
+      url: '/pipelines/:name/schemas/reload',
+      summary: 'Make every sink forget the encoding schemas it cached (Avro ids); the next batches look them up in the registry again',
+      tag: 'inspect',
+      responses: { 200: { description: 'The sinks that reloaded.', schema: { type: 'object', properties: { sinks: { type: 'array', items: { type: 'string' } } }, required: ['sinks'] } }, 404: notFound },
+    },
+    async (request) => manager.require(pipelineName(request)).reloadSchemas(),
+  );
+
+  catalog.add(
+    app,
+    {
       method: 'GET',
       url: '/pipelines/:name/schemas/:db/:table',
       summary: 'One table schema with its columns',

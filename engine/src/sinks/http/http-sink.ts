@@ -1,7 +1,7 @@
 import type { HttpSinkConfig } from '../../config/index.js';
 import { compileTemplate, createSerializer, type Batch, type EventSerializer, type Position, type Template } from '../../event/index.js';
 import { errorKind, TidemarkError, type ErrorKind } from '../../errors/index.js';
-import type { DeliveryReport, PoisonedEvent, Sink, SinkContext } from '../sink.js';
+import { serializerContext, type DeliveryReport, type PoisonedEvent, type Sink, type SinkContext } from '../sink.js';
 import { baseHeaders, planRequests, type HttpRequestPlan } from './requests.js';
 import { statusError } from './status.js';
 import { HttpTransport } from './transport.js';
@@ -27,7 +27,8 @@ export class HttpSink implements Sink {
     this.id = config.id;
     this.required = config.required;
     this.url = compileTemplate(config.url, ctx, { what: 'url', validate: validateUrl });
-    this.serializer = createSerializer(config.envelope, config.encoding);
+    if (config.batch_mode && config.encoding !== 'json') throw new TidemarkError('TIDEMARK_ERR_CONFIG_INVALID', `http sink ${config.id}: batch_mode sends a JSON array and cannot carry avro; use encoding json or batch_mode: false`, { context: { sink: config.id } });
+    this.serializer = createSerializer(config.envelope, config.encoding, serializerContext(`http sink ${config.id}`, ctx));
     this.headers = baseHeaders(config, this.serializer.contentType);
   }
 
@@ -46,7 +47,9 @@ export class HttpSink implements Sink {
   async deliver(batch: Batch): Promise<DeliveryReport> {
     const transport = this.transport;
     if (!transport) throw new TidemarkError('TIDEMARK_ERR_SINK_UNAVAILABLE', `sink ${this.id} is not open`, { kind: 'retryable' });
+    await this.serializer.prepare?.(batch.events, () => this.id);
     const { requests, poisoned } = planRequests(batch, {
+      sinkId: this.id,
       tenant: this.ctx.tenant,
       url: this.url,
       serializer: this.serializer,
@@ -83,6 +86,11 @@ export class HttpSink implements Sink {
     const t = this.transport;
     this.transport = null;
     await t?.close();
+    await this.serializer.close?.();
+  }
+
+  async reloadSchemas(): Promise<void> {
+    this.serializer.reset?.();
   }
 }
 

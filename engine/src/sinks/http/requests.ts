@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { HttpSinkConfig } from '../../config/index.js';
 import type { Batch, ChangeEvent, EventSerializer, Template } from '../../event/index.js';
-import { defaultKey, eventHeaders, idempotencyKey } from '../../event/index.js';
+import { eventHeaders, idempotencyKey, routedKey } from '../../event/index.js';
 import { isTidemarkError } from '../../errors/index.js';
 import type { PoisonedEvent } from '../sink.js';
 
@@ -18,6 +18,8 @@ export interface PlanContext {
   readonly tenant: string;
   readonly url: Template;
   readonly serializer: EventSerializer;
+  /** The Avro destination (subject strategies): the sink id, since a URL makes a poor subject. */
+  readonly sinkId: string;
   /** Static headers plus Authorization and Content-Type. */
   readonly baseHeaders: Record<string, string>;
   readonly batchMode: boolean;
@@ -33,7 +35,7 @@ export function planRequests(batch: Batch, ctx: PlanContext): { requests: HttpRe
   const built: Array<{ event: ChangeEvent; url: string; body: Buffer }> = [];
   for (const event of batch.events) {
     try {
-      built.push({ event, url: ctx.url.resolve(event), body: ctx.serializer.serialize(event) });
+      built.push({ event, url: ctx.url.resolve(event), body: ctx.serializer.serialize(event, ctx.sinkId) });
     } catch (e) {
       if (!isTidemarkError(e) || e.kind !== 'poison' || !ctx.dlqEnabled) throw e;
       poisoned.push({ event, error: e });
@@ -43,10 +45,18 @@ export function planRequests(batch: Batch, ctx: PlanContext): { requests: HttpRe
   return { requests, poisoned };
 }
 
+/**
+ * One request per event. A processor's routing headers are added (lower-cased; the sink's own
+ * headers, auth and the tidemark metadata win a clash) and its routing key orders the lane.
+ * `routing.topic` does not apply: the reference routes HTTP by its url template only.
+ */
 function perEvent(b: { event: ChangeEvent; url: string; body: Buffer }, ctx: PlanContext): HttpRequestPlan {
-  const headers: Record<string, string> = { ...ctx.baseHeaders, 'idempotency-key': headerSafe(idempotencyKey(ctx.tenant, b.event)) };
+  const headers: Record<string, string> = {};
+  const routed = b.event.routing?.headers;
+  if (routed) for (const [k, v] of Object.entries(routed)) headers[k.toLowerCase()] = headerSafe(v);
+  Object.assign(headers, ctx.baseHeaders, { 'idempotency-key': headerSafe(idempotencyKey(ctx.tenant, b.event)) });
   for (const [k, v] of Object.entries(eventHeaders(b.event, ctx.tenant))) headers[k] = headerSafe(v);
-  return { url: b.url, headers, body: b.body, events: [b.event], lane: `${b.url}\n${defaultKey(b.event) ?? ''}` };
+  return { url: b.url, headers, body: b.body, events: [b.event], lane: `${b.url}\n${routedKey(b.event, null) ?? ''}` };
 }
 
 /** Batch mode: one request per distinct url, events in batch order, as a JSON array. */

@@ -1,7 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaSinkConfig } from '../../config/sinks.js';
 import type { Batch, ChangeEvent, Position } from '../../event/index.js';
 import { TidemarkError } from '../../errors/index.js';
+import { systemClock } from '../../util/clock.js';
+import { Retrier } from '../../util/retry/index.js';
 import { CLEAN_DELIVERY, type DeliveryReport, type Sink, type SinkContext } from '../sink.js';
 import type { KafkaClientAdapter, OutgoingMessage, ProducerAdapter } from './adapter.js';
 import { CHECKPOINT_TOPIC_CONFIG, CHECKPOINT_TOPIC_PARTITIONS, checkpointKey, encodeCheckpoint, samePosition } from './checkpoint-record.js';
@@ -10,7 +11,11 @@ import { classifyKafkaError } from './classify.js';
 import { resolveProducerSettings, type ProducerSettings } from './client-conf.js';
 import { createClientAdapter } from './load-client.js';
 import { MessageBuilder, topicProblem } from './messages.js';
+import { TransactionStateMachine } from './transaction-state.js';
 import { partitionForKey } from './murmur2.js';
+
+/** A new checkpoint topic may take a few seconds to get a leader: short, capped steps. */
+const CHECKPOINT_READ_BACKOFF = { baseMs: 100, capMs: 2_000 };
 
 /**
  * Kafka sink. At-least-once: the idempotent producer, acks=all, each batch acknowledged whole.
@@ -31,10 +36,9 @@ export class KafkaSink implements Sink {
   private checkpointPartition = -1;
   /** The checkpoint Kafka holds, as far as this instance knows (exactly-once only). */
   private held: Position | null = null;
-  /** A commit failed in a way that leaves its outcome unknown until the checkpoint is read back. */
-  private unresolved = false;
-  /** Since the last failure or checkpoint read, batches may overlap what Kafka holds. */
-  private recovering = true;
+  /** Where exactly-once delivery stands: see transaction-state.ts. */
+  private readonly tx = new TransactionStateMachine();
+  private readonly checkpointReads: Retrier;
 
   constructor(private readonly config: KafkaSinkConfig, private readonly ctx: SinkContext, client?: KafkaClientAdapter) {
     this.id = config.id;
@@ -46,8 +50,15 @@ export class KafkaSink implements Sink {
     }
     this.settings = resolveProducerSettings(config, ctx);
     this.client = client ?? createClientAdapter(config, this.settings, ctx.logger);
-    this.builder = new MessageBuilder(config, { pipeline: ctx.pipeline, tenant: ctx.tenant, maxMessageBytes: this.settings.maxMessageBytes });
+    this.builder = new MessageBuilder(config, { pipeline: ctx.pipeline, tenant: ctx.tenant, maxMessageBytes: this.settings.maxMessageBytes, logger: ctx.logger, ...(ctx.encodingMetrics ? { encodingMetrics: ctx.encodingMetrics } : {}) });
     this.key = checkpointKey(ctx.pipeline, config.id);
+    this.checkpointReads = new Retrier({
+      what: `kafka sink ${config.id} checkpoint read`,
+      classify: (e) => this.classify(e, 'read checkpoint'),
+      policy: CHECKPOINT_READ_BACKOFF,
+      logger: ctx.logger,
+      fields: { sink: config.id },
+    });
   }
 
   get clientName(): string {
@@ -72,27 +83,24 @@ export class KafkaSink implements Sink {
    */
   async readCheckpoint(): Promise<Position | null> {
     if (!this.config.exactly_once) return null;
-    const deadline = Date.now() + this.settings.sendTimeoutMs + Number(this.settings.properties['transaction.timeout.ms'] ?? 60_000);
-    for (let attempt = 0; ; attempt++) {
-      try {
+    const deadline = systemClock.now() + this.settings.sendTimeoutMs + Number(this.settings.properties['transaction.timeout.ms'] ?? 60_000);
+    this.held = await this.checkpointReads.run(
+      async () => {
         // A (re)initialised producer has fenced older instances and ended their open transaction,
         // and ours has none open, so the read below cannot wait on our own transactions.
         await this.connectedProducer();
-        this.held = await readLatestCheckpoint(this.client, this.config.checkpoint_topic, this.key, Math.max(1_000, deadline - Date.now()));
-        this.unresolved = false;
-        this.recovering = true;
-        return this.held;
-      } catch (e) {
-        const error = this.classify(e, 'read checkpoint');
-        if (error.kind !== 'retryable' || Date.now() >= deadline) throw error;
-        this.ctx.logger.debug({ sink: this.id, attempt, err: error }, 'kafka checkpoint read failed, retrying');
-        await sleep(Math.min(2_000, 100 * 2 ** attempt));
-      }
-    }
+        return readLatestCheckpoint(this.client, this.config.checkpoint_topic, this.key, Math.max(1_000, deadline - systemClock.now()));
+      },
+      { deadline },
+    );
+    this.tx.to('recovering');
+    return this.held;
   }
 
   async deliver(batch: Batch): Promise<DeliveryReport> {
     if (this.config.exactly_once) return this.deliverInTransaction(batch);
+    // Registry I/O (Avro) before anything is produced: a batch that must wait sends nothing.
+    await this.builder.prepare(batch.events);
     const built = this.buildMessages(batch.events);
     if (built.count > 0) {
       try {
@@ -111,12 +119,19 @@ export class KafkaSink implements Sink {
     this.producer = null;
     await producer?.disconnect();
     await this.client.close();
+    await this.builder.close();
+  }
+
+  /** Forgets cached Avro schemas (POST /pipelines/{name}/schemas/reload). */
+  async reloadSchemas(): Promise<void> {
+    this.builder.reset();
   }
 
   private async deliverInTransaction(batch: Batch): Promise<DeliveryReport> {
-    if (this.unresolved) await this.readCheckpoint();
+    if (this.tx.state === 'unresolved') await this.readCheckpoint();
     const events = this.notYetHeld(batch);
     if (events === null) return CLEAN_DELIVERY;
+    await this.builder.prepare(events);
     const built = this.buildMessages(events);
     const checkpoint: OutgoingMessage = {
       key: Buffer.from(this.key),
@@ -124,25 +139,26 @@ export class KafkaSink implements Sink {
       headers: {},
       partition: this.checkpointPartition,
     };
-    let phase: 'begin' | 'send' | 'commit' = 'begin';
     let producer: ProducerAdapter | null = null;
     try {
+      this.tx.to('beginning');
       producer = await this.connectedProducer();
       await producer.beginTransaction();
-      phase = 'send';
+      this.tx.to('sending');
       await producer.send([...built.topics, { topic: this.config.checkpoint_topic, messages: [checkpoint] }]);
-      phase = 'commit';
+      this.tx.to('committing');
       await producer.commitTransaction();
+      this.tx.to('ready');
     } catch (e) {
-      const error = this.classify(e, `transaction (${phase})`);
-      this.recovering = true;
-      if (phase === 'commit') this.unresolved = true;
-      else if (phase === 'send' && producer && error.kind !== 'fatal') await this.abort(producer);
+      const error = this.classify(e, `transaction (${this.tx.phase})`);
+      if (this.tx.failed(error.kind === 'fatal') === 'aborting') {
+        await this.abort(producer!);
+        this.tx.to('recovering');
+      }
       this.discardProducer();
       throw error;
     }
     this.held = batch.position;
-    this.recovering = false;
     this.ctx.metrics.txnCommitted();
     return built.poisoned.length > 0 ? { poisoned: built.poisoned } : CLEAN_DELIVERY;
   }
@@ -155,7 +171,7 @@ export class KafkaSink implements Sink {
   private notYetHeld(batch: Batch): readonly ChangeEvent[] | null {
     const held = this.held;
     // Streaming on from our own last commit, the next batch starts after it: nothing to compare.
-    if (held === null || !this.recovering) return batch.events;
+    if (held === null || !this.tx.mayOverlap) return batch.events;
     if (samePosition(held, batch.position)) return null;
     for (let i = batch.events.length - 1; i >= 0; i--) {
       if (samePosition(batch.events[i]!.source.position, held)) return batch.events.slice(i + 1);

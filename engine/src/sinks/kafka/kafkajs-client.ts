@@ -55,37 +55,37 @@ export function chunkMessages(batches: readonly TopicMessages[], maxBytes: numbe
 class KafkajsProducer implements ProducerAdapter {
   private txn: Transaction | null = null;
 
-  constructor(private readonly producer: Producer, private readonly o: KafkajsOptions) {}
+  constructor(private readonly producer: Producer, private readonly settings: KafkajsOptions) {}
 
   async send(batches: readonly TopicMessages[]): Promise<void> {
     // One call at a time: kafkajs numbers idempotent sequences when it builds a request (#598).
-    for (const chunk of chunkMessages(batches, this.o.chunkBytes, this.o.chunkMessages)) {
+    for (const chunk of chunkMessages(batches, this.settings.chunkBytes, this.settings.chunkMessages)) {
       const target = this.txn ?? this.producer;
       const call = target.sendBatch({
         topicMessages: chunk as Parameters<Producer['sendBatch']>[0]['topicMessages'],
-        acks: this.o.acks,
-        timeout: this.o.ackTimeoutMs,
-        compression: this.o.gzip ? CompressionTypes.GZIP : CompressionTypes.None,
+        acks: this.settings.acks,
+        timeout: this.settings.ackTimeoutMs,
+        compression: this.settings.gzip ? CompressionTypes.GZIP : CompressionTypes.None,
       });
-      await withTimeout(call, this.o.sendTimeoutMs, 'kafkajs produce');
+      await withTimeout(call, this.settings.sendTimeoutMs, 'kafkajs produce');
     }
   }
 
   async beginTransaction(): Promise<void> {
-    this.txn = await withTimeout(this.producer.transaction(), this.o.sendTimeoutMs, 'kafkajs begin transaction');
+    this.txn = await withTimeout(this.producer.transaction(), this.settings.sendTimeoutMs, 'kafkajs begin transaction');
   }
 
   async commitTransaction(): Promise<void> {
     const txn = this.txn;
     this.txn = null;
     if (!txn) throw new Error('commit without a transaction');
-    await withTimeout(txn.commit(), this.o.sendTimeoutMs, 'kafkajs commit transaction');
+    await withTimeout(txn.commit(), this.settings.sendTimeoutMs, 'kafkajs commit transaction');
   }
 
   async abortTransaction(): Promise<void> {
     const txn = this.txn;
     this.txn = null;
-    if (txn) await withTimeout(txn.abort(), this.o.sendTimeoutMs, 'kafkajs abort transaction');
+    if (txn) await withTimeout(txn.abort(), this.settings.sendTimeoutMs, 'kafkajs abort transaction');
   }
 
   async disconnect(): Promise<void> {
@@ -99,28 +99,28 @@ export class KafkajsClient implements KafkaClientAdapter {
   private readonly reader: KafkajsPartitionReader;
   private admin: Promise<Admin> | null = null;
 
-  constructor(private readonly o: KafkajsOptions, logger: Logger) {
+  constructor(private readonly settings: KafkajsOptions, logger: Logger) {
     const logs = logsTo(logger);
-    this.kafka = new Kafka({ ...o.client, logLevel: logLevel.WARN, logCreator: logs });
-    this.reader = new KafkajsPartitionReader(o.client, logLevel.WARN, logs);
+    this.kafka = new Kafka({ ...settings.client, logLevel: logLevel.WARN, logCreator: logs });
+    this.reader = new KafkajsPartitionReader(settings.client, logLevel.WARN, logs);
   }
 
   async connectProducer(): Promise<ProducerAdapter> {
-    const producer = this.kafka.producer({ ...this.o.producer, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = this.kafka.producer({ ...this.settings.producer, createPartitioner: Partitioners.DefaultPartitioner });
     try {
-      await withTimeout(producer.connect(), this.o.sendTimeoutMs, 'kafkajs producer connect');
+      await withTimeout(producer.connect(), this.settings.sendTimeoutMs, 'kafkajs producer connect');
       // kafkajs' connect() only asks for a non-transactional producer id; the transactional
       // InitProducerId (which fences older instances and ends their open transaction) runs on
       // the first transaction(). Run it now: an empty transaction ends without a broker request.
-      if (this.o.producer.transactionalId) {
-        const txn = await withTimeout(producer.transaction(), this.o.sendTimeoutMs, 'kafkajs init transactions');
+      if (this.settings.producer.transactionalId) {
+        const txn = await withTimeout(producer.transaction(), this.settings.sendTimeoutMs, 'kafkajs init transactions');
         await txn.abort();
       }
     } catch (e) {
       producer.disconnect().catch(() => {});
       throw e;
     }
-    return new KafkajsProducer(producer, this.o);
+    return new KafkajsProducer(producer, this.settings);
   }
 
   partitionCount(topic: string): Promise<number | null> {

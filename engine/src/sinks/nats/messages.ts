@@ -1,9 +1,9 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import type { Batch, ChangeEvent, EventSerializer, Template } from '../../event/index.js';
-import { defaultKey, eventHeaders, idempotencyKey } from '../../event/index.js';
+import { eventHeaders, idempotencyKey, routedDestination, routedKey } from '../../event/index.js';
 import { isTidemarkError, TidemarkError } from '../../errors/index.js';
 import type { PoisonedEvent } from '../sink.js';
-import { subjectMatches } from './subjects.js';
+import { subjectMatches, subjectProblem } from './subjects.js';
 
 export interface NatsMessage {
   readonly subject: string;
@@ -43,13 +43,13 @@ export function buildMessages(batch: Batch, ctx: MessageContext): { messages: Na
 
 function buildMessage(event: ChangeEvent, ctx: MessageContext): NatsMessage {
   const table = `${event.source.db}.${event.source.table}`;
-  const subject = ctx.subject.resolve(event);
+  const subject = routedDestination(event, ctx.subject, { what: 'subject', validate: subjectProblem });
   if (ctx.streamSubjects && !ctx.streamSubjects.some((f) => subjectMatches(f, subject))) {
     throw new TidemarkError('TIDEMARK_ERR_SINK_ROUTING', `subject "${subject}" of event ${event.id} (${table}) is not captured by stream ${ctx.streamName} (subjects: ${ctx.streamSubjects.join(', ')})`, {
       context: { event: event.id, table, subject },
     });
   }
-  const data = ctx.serializer.serialize(event);
+  const data = ctx.serializer.serialize(event, subject);
   const msgId = idempotencyKey(ctx.tenant, event);
   const h = natsHeaders();
   // Headers travel in the same frame as the payload and count against max_payload ("NATS/1.0\r\n" ... "\r\n").
@@ -59,8 +59,10 @@ function buildMessage(event: ChangeEvent, ctx: MessageContext): NatsMessage {
     h.set(k, value);
     size += Buffer.byteLength(`${k}: ${value}\r\n`);
   };
-  const key = ctx.key ? ctx.key.resolve(event) : defaultKey(event);
+  const key = routedKey(event, ctx.key);
   if (key !== null) set('df-key', key);
+  // Routing headers first: the tidemark metadata set after them wins a name clash.
+  if (event.routing?.headers) for (const [k, v] of Object.entries(event.routing.headers)) set(k, v);
   for (const [k, v] of Object.entries(eventHeaders(event, ctx.tenant))) set(k, v);
   if (size > ctx.maxPayload) {
     throw new TidemarkError('TIDEMARK_ERR_SINK_TOO_LARGE', `event ${event.id} (${table}) makes a ${size}-byte NATS message, over the server's max_payload ${ctx.maxPayload}`, {

@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { NatsSinkConfig } from '../../config/index.js';
 import { compileTemplate, createSerializer, type Batch, type EventSerializer, type Position, type Template } from '../../event/index.js';
 import { errorKind, TidemarkError, type ErrorKind } from '../../errors/index.js';
-import type { DeliveryReport, PoisonedEvent, Sink, SinkContext } from '../sink.js';
+import { destinationOf, serializerContext, type DeliveryReport, type PoisonedEvent, type Sink, type SinkContext } from '../sink.js';
 import { AckInbox } from './ack-inbox.js';
 import { connectNats } from './connect.js';
 import { classifyNatsError } from './errors.js';
@@ -35,7 +35,7 @@ export class NatsSink implements Sink {
     this.required = config.required;
     this.subject = compileTemplate(config.subject, ctx, { what: 'subject', validate: subjectProblem });
     this.key = config.key ? compileTemplate(config.key, ctx, { what: 'key' }) : null;
-    this.serializer = createSerializer(config.envelope, config.encoding);
+    this.serializer = createSerializer(config.envelope, config.encoding, serializerContext(`nats sink ${config.id}`, ctx));
   }
 
   async open(): Promise<void> {
@@ -54,6 +54,7 @@ export class NatsSink implements Sink {
     const nc = this.nc;
     const acks = this.acks;
     if (!nc || !acks || nc.isClosed()) throw new TidemarkError('TIDEMARK_ERR_SINK_UNAVAILABLE', `sink ${this.id} is not open`, { context: { sink: this.id } });
+    await this.serializer.prepare?.(batch.events, (e) => destinationOf(this.subject, e));
     const { messages, poisoned } = buildMessages(batch, {
       tenant: this.ctx.tenant,
       subject: this.subject,
@@ -84,6 +85,11 @@ export class NatsSink implements Sink {
     this.acks?.close();
     this.acks = null;
     await nc?.close().catch(() => {});
+    await this.serializer.close?.();
+  }
+
+  async reloadSchemas(): Promise<void> {
+    this.serializer.reset?.();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Batch, ChangeEvent, EventSerializer, Template } from '../../event/index.js';
-import { defaultKey, eventHeaders, idempotencyKey } from '../../event/index.js';
+import { eventHeaders, idempotencyKey, routedDestination, routedKey } from '../../event/index.js';
 import { isTidemarkError, TidemarkError } from '../../errors/index.js';
 import type { PoisonedEvent } from '../sink.js';
 
@@ -21,8 +21,9 @@ export interface EntryContext {
 
 /**
  * The entry layout (docs/sinks/redis.md): `event` (the enveloped payload, as the reference's
- * consumers read it), `idempotency_key`, `df-key` when the event has a key, then the
- * `tidemark-*` metadata of `eventHeaders` (event id, tx id/index/end, op, table).
+ * consumers read it), `idempotency_key`, `df-key` when the event has a key, `df-headers` (JSON)
+ * when a processor set routing headers, then the `tidemark-*` metadata of `eventHeaders` (event
+ * id, tx id/index/end, op, table). The stream key is the processor's `routing.topic` when set.
  */
 export function buildEntries(batch: Batch, ctx: EntryContext): { entries: StreamEntry[]; poisoned: PoisonedEvent[] } {
   const entries: StreamEntry[] = [];
@@ -39,11 +40,13 @@ export function buildEntries(batch: Batch, ctx: EntryContext): { entries: Stream
 }
 
 function buildEntry(event: ChangeEvent, ctx: EntryContext): StreamEntry {
-  const stream = ctx.stream.resolve(event);
-  const payload = ctx.serializer.serialize(event);
+  const stream = routedDestination(event, ctx.stream, { what: 'stream' });
+  const payload = ctx.serializer.serialize(event, stream);
   const fields: Array<string | Buffer> = ['event', payload, 'idempotency_key', idempotencyKey(ctx.tenant, event)];
-  const key = ctx.key ? ctx.key.resolve(event) : defaultKey(event);
+  const key = routedKey(event, ctx.key);
   if (key !== null) fields.push('df-key', key);
+  // The reference's place for routing headers in a stream entry: one JSON field.
+  if (event.routing?.headers) fields.push('df-headers', JSON.stringify(event.routing.headers));
   for (const [k, v] of Object.entries(eventHeaders(event, ctx.tenant))) fields.push(k, v);
   let size = stream.length;
   for (const f of fields) size += f.length;

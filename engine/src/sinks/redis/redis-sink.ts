@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RedisSinkConfig } from '../../config/index.js';
 import { compileTemplate, createSerializer, type Batch, type EventSerializer, type Position, type Template } from '../../event/index.js';
 import { TidemarkError } from '../../errors/index.js';
-import type { DeliveryReport, Sink, SinkContext } from '../sink.js';
+import { destinationOf, serializerContext, type DeliveryReport, type Sink, type SinkContext } from '../sink.js';
 import { createRedisClient } from './client.js';
 import { buildEntries, type StreamEntry } from './entries.js';
 import { classifyRedisError } from './errors.js';
@@ -32,7 +32,7 @@ export class RedisSink implements Sink {
     this.ownsCheckpoint = config.exactly_once;
     this.stream = compileTemplate(config.stream, ctx, { what: 'stream' });
     this.key = config.key ? compileTemplate(config.key, ctx, { what: 'key' }) : null;
-    this.serializer = createSerializer(config.envelope, config.encoding);
+    this.serializer = createSerializer(config.envelope, config.encoding, serializerContext(`redis sink ${config.id}`, ctx));
     this.ckey = checkpointKey(ctx.pipeline, config.id);
   }
 
@@ -62,6 +62,7 @@ export class RedisSink implements Sink {
 
   async deliver(batch: Batch): Promise<DeliveryReport> {
     const client = this.live();
+    await this.serializer.prepare?.(batch.events, (e) => destinationOf(this.stream, e));
     const { entries, poisoned } = buildEntries(batch, {
       tenant: this.ctx.tenant,
       stream: this.stream,
@@ -78,8 +79,13 @@ export class RedisSink implements Sink {
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;
+    await this.serializer.close?.();
     if (!client) return;
     await client.quit().catch(() => client.disconnect());
+  }
+
+  async reloadSchemas(): Promise<void> {
+    this.serializer.reset?.();
   }
 
   private async appendPipelined(client: Redis, entries: readonly StreamEntry[]): Promise<void> {

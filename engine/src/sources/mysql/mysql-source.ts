@@ -3,6 +3,7 @@ import type { Position } from '../../event/index.js';
 import { TidemarkError } from '../../errors/index.js';
 import type { Logger } from '../../logging/logger.js';
 import type { BackoffPolicy } from '../../util/backoff.js';
+import { systemClock, type Clock } from '../../util/clock.js';
 import type { Source, SourceContext } from '../source.js';
 import type { SourceFactoryContext } from '../registry.js';
 import { describeDsn, parseDsn, type MysqlDsn } from './config/dsn.js';
@@ -30,6 +31,7 @@ export interface MysqlTunables {
   readonly queryTimeoutMs: number;
   readonly reconnectBackoff: BackoffPolicy;
   readonly random: () => number;
+  readonly clock: Clock;
   readonly metricsIntervalMs: number;
 }
 
@@ -38,6 +40,7 @@ const DEFAULT_TUNABLES: MysqlTunables = {
   queryTimeoutMs: 30_000,
   reconnectBackoff: { baseMs: 500, capMs: 30_000 },
   random: Math.random,
+  clock: systemClock,
   metricsIntervalMs: 1000,
 };
 
@@ -200,6 +203,7 @@ export class MysqlSource implements Source {
         inactivityMs: this.inactivityMs,
         backoff: this.t.reconnectBackoff,
         random: this.t.random,
+        clock: this.t.clock,
         logger: this.logger,
         tables: new TableResolver(this.filter, this.registry!),
         handoff,

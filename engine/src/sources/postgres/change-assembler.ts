@@ -55,7 +55,7 @@ export class ChangeAssembler {
   /** Newest end of a transaction or message received: nothing before it remains to be sent. */
   boundary: Lsn = 0n;
 
-  constructor(private readonly o: AssemblerOptions, skip: PositionKey | null) {
+  constructor(private readonly options: AssemblerOptions, skip: PositionKey | null) {
     this.skip = skip;
   }
 
@@ -89,7 +89,7 @@ export class ChangeAssembler {
         return undefined;
       }
       case 'relation':
-        return this.o.schemas.onRelation(msg);
+        return this.options.schemas.onRelation(msg);
       case 'insert':
       case 'update':
       case 'delete':
@@ -140,14 +140,14 @@ export class ChangeAssembler {
     if (msg.transactional) {
       const tx = this.openTx('MESSAGE');
       const index = tx.next++;
-      if (!this.o.isOutbox(msg.prefix) || (this.skip && isCovered(this.skip, tx.commitLsn, index))) return;
+      if (!this.options.isOutbox(msg.prefix) || (this.skip && isCovered(this.skip, tx.commitLsn, index))) return;
       this.hold(tx, { op: 'c', table: msg.prefix, schema: null, before: null, after: outboxRow(msg.content), index, size: msg.content.length + msg.prefix.length, outbox: true });
       return;
     }
     // A non-transactional message is a transaction of its own, positioned at its LSN.
     const end = msg.lsn + 1n;
     if (end > this.boundary) this.boundary = end;
-    if (!this.o.isOutbox(msg.prefix) || (this.skip && isCovered(this.skip, msg.lsn, 0))) return;
+    if (!this.options.isOutbox(msg.prefix) || (this.skip && isCovered(this.skip, msg.lsn, 0))) return;
     const lsnText = formatLsn(msg.lsn);
     const position: PgPosition = this.withG({ lsn: lsnText, xid: null, i: 0, end: formatLsn(end) });
     this.emitEvent(`msg:${lsnText}`, 0, true, Date.now(), position, { op: 'c', table: msg.prefix, schema: null, before: null, after: outboxRow(msg.content), index: 0, size: msg.content.length, outbox: true });
@@ -155,11 +155,11 @@ export class ChangeAssembler {
 
   /** The schema of a change worth emitting, or null (not captured, already covered, in a snapshot). */
   private capturedSchema(relationId: number, tx: OpenTx, index: number): TableSchema | null {
-    const schema = this.o.schemas.get(relationId);
+    const schema = this.options.schemas.get(relationId);
     if (!schema) throw protocolError(`change for relation ${relationId} before its Relation message`);
     if (!schema.captured) return null;
     if (this.skip && isCovered(this.skip, tx.commitLsn, index)) return null;
-    if (this.o.coveredBySnapshot(schema, tx.commitLsn)) return null;
+    if (this.options.coveredBySnapshot(schema, tx.commitLsn)) return null;
     return schema;
   }
 
@@ -182,10 +182,10 @@ export class ChangeAssembler {
   }
 
   private emitEvent(txId: string, index: number, end: boolean, ts: number, position: PgPosition, p: Pending): void {
-    const g = this.o.generation;
+    const g = this.options.generation;
     const event: ChangeEvent = {
       id: `pg:${g > 0 ? `${g}:` : ''}${position.lsn}:${index}`,
-      source: { connector: 'postgres', name: this.o.sourceId, db: this.o.database, table: p.table, position },
+      source: { connector: 'postgres', name: this.options.sourceId, db: this.options.database, table: p.table, position },
       op: p.op,
       before: p.before,
       after: p.after,
@@ -195,12 +195,13 @@ export class ChangeAssembler {
       size: p.size,
       primaryKey: p.schema ? p.schema.primaryKey : [],
       ...(p.outbox ? { outbox: { match: p.table } } : {}),
+      ...(p.schema?.eventSchema ? { schema: p.schema.eventSchema } : {}),
     };
-    this.o.emit(event);
+    this.options.emit(event);
   }
 
   private withG(p: PgPosition): PgPosition {
-    return this.o.generation > 0 ? { ...p, g: this.o.generation } : p;
+    return this.options.generation > 0 ? { ...p, g: this.options.generation } : p;
   }
 
   private openTx(what: string): OpenTx {

@@ -46,7 +46,7 @@ export class ReplicationStream {
   private timer: NodeJS.Timeout | null = null;
   private statusesSent = 0;
 
-  constructor(private readonly client: pg.Client, private readonly o: StreamOptions) {
+  constructor(private readonly client: pg.Client, private readonly options: StreamOptions) {
     this.ended = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
     this.ended.catch(() => {});
   }
@@ -61,14 +61,14 @@ export class ReplicationStream {
     const connection = connectionOf(this.client);
     connection.on('copyData', (msg: { chunk: Buffer }) => this.onCopyData(msg.chunk));
     const started = new Promise<void>((resolve) => connection.once('replicationStart', () => resolve()));
-    const sql = `START_REPLICATION SLOT ${quoteIdent(this.o.slot)} LOGICAL ${formatLsn(this.o.startLsn)} (proto_version '1', publication_names '${this.o.publication.replace(/'/g, "''")}', messages 'true')`;
+    const sql = `START_REPLICATION SLOT ${quoteIdent(this.options.slot)} LOGICAL ${formatLsn(this.options.startLsn)} (proto_version '1', publication_names '${this.options.publication.replace(/'/g, "''")}', messages 'true')`;
     const query = this.client.query(sql).then(
       () => this.finish(this.stopping ? null : new Error('the server ended the replication stream')),
       (e: unknown) => this.finish(this.stopping ? null : e),
     );
     return Promise.race([
       started.then(() => {
-        this.timer = setInterval(() => this.sendStatus(false), this.o.statusIntervalMs);
+        this.timer = setInterval(() => this.sendStatus(false), this.options.statusIntervalMs);
         this.timer.unref();
       }),
       query.then(() => this.ended),
@@ -88,7 +88,7 @@ export class ReplicationStream {
   /** A standby status update with the positions `status()` reports now. */
   sendStatus(replyRequested: boolean): void {
     if (this.finished) return;
-    const { written, flushed } = this.o.status();
+    const { written, flushed } = this.options.status();
     connectionOf(this.client).sendCopyFromChunk(encodeStandbyStatus({ written, flushed, applied: flushed, nowMs: Date.now(), replyRequested }));
     this.statusesSent++;
   }
@@ -127,11 +127,11 @@ export class ReplicationStream {
     try {
       const tag = chunk[0];
       if (tag === XLOG_DATA) {
-        const wait = this.o.handler.onXLogData(chunk);
+        const wait = this.options.handler.onXLogData(chunk);
         if (wait) this.block(wait);
       } else if (tag === PRIMARY_KEEPALIVE) {
         const keepalive = decodeKeepalive(chunk);
-        this.o.handler.onKeepalive(keepalive);
+        this.options.handler.onKeepalive(keepalive);
         if (keepalive.replyRequested) this.sendStatus(false);
       }
       // Other CopyData kinds are not sent on a logical stream; ignoring them is harmless.

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { KeyValueStore } from '../../checkpoints/checkpoint-store.js';
 import type { Logger } from '../../logging/logger.js';
-import type { TableInfo } from './catalog.js';
+import type { TableInfo } from './server/catalog.js';
 import type { RelationMessage, ReplicaIdentity } from './protocol/index.js';
 import { qualifiedText, type QualifiedName } from './table-patterns.js';
+import type { EventSchema } from '../../schema/event-schema.js';
+import { pgEventSchema } from './types/column-shapes.js';
 import type { TypeCatalog } from './types/type-catalog.js';
 import { identity as textConverter, type Converter } from './types/value-converters.js';
 
@@ -28,6 +30,8 @@ export interface TableSchema extends QualifiedName {
   readonly version: number;
   /** False for relations the publication sends but `tables` does not select. */
   readonly captured: boolean;
+  /** The columns in source-neutral terms, carried by every event decoded with this version. */
+  readonly eventSchema?: EventSchema;
 }
 
 /** What the KV keeps per table (namespace `postgres:<source>:schemas`, key `schema.table`). */
@@ -62,12 +66,12 @@ export class SchemaRegistry {
   private readonly stored = new Map<string, StoredSchema>();
   private writes: Promise<void> = Promise.resolve();
 
-  constructor(private readonly o: SchemaRegistryOptions) {}
+  constructor(private readonly options: SchemaRegistryOptions) {}
 
   async init(tables: readonly TableInfo[]): Promise<void> {
-    for (const { key, value } of await this.o.kv.list<StoredSchema>(this.o.namespace)) this.stored.set(key, value);
+    for (const { key, value } of await this.options.kv.list<StoredSchema>(this.options.namespace)) this.stored.set(key, value);
     for (const t of tables) this.tables.set(t.oid, t);
-    await this.o.types.load(tables.flatMap((t) => t.columns.map((c) => c.typeOid)));
+    await this.options.types.load(tables.flatMap((t) => t.columns.map((c) => c.typeOid)));
   }
 
   get(relationId: number): TableSchema | undefined {
@@ -79,17 +83,17 @@ export class SchemaRegistry {
   }
 
   onRelation(msg: RelationMessage): Promise<void> | undefined {
-    const captured = this.o.isCaptured(msg);
-    const missingTypes = captured ? this.o.types.missing(msg.columns.map((c) => c.typeOid)) : [];
+    const captured = this.options.isCaptured(msg);
+    const missingTypes = captured ? this.options.types.missing(msg.columns.map((c) => c.typeOid)) : [];
     const needTable = captured && msg.replicaIdentity !== 'default' && !this.tables.has(msg.relationId);
     if (missingTypes.length === 0 && !needTable) {
       this.apply(msg, captured);
       return undefined;
     }
     return (async () => {
-      await this.o.types.load(missingTypes);
+      await this.options.types.load(missingTypes);
       if (needTable) {
-        const info = await this.o.fetchTable(msg.relationId);
+        const info = await this.options.fetchTable(msg.relationId);
         if (info) this.tables.set(info.oid, info);
       }
       this.apply(msg, captured);
@@ -123,12 +127,12 @@ export class SchemaRegistry {
     // Tables known at start were checked by the preflight; this one appeared since.
     if (captured && !info) {
       const warning = identityWarning(schema, schema.replicaIdentity);
-      if (warning) this.o.logger.warn({ table: qualifiedText(schema), replicaIdentity: schema.replicaIdentity }, warning);
+      if (warning) this.options.logger.warn({ table: qualifiedText(schema), replicaIdentity: schema.replicaIdentity }, warning);
     }
   }
 
   private column(name: string, typeOid: number, typeMod: number, isKey: boolean, captured: boolean): ColumnSchema {
-    const type = captured ? this.o.types.get(typeOid) : undefined;
+    const type = captured ? this.options.types.get(typeOid) : undefined;
     return { name, typeOid, typeMod, isKey, typeName: type?.name ?? `oid:${typeOid}`, convert: type?.convert ?? textConverter };
   }
 
@@ -136,7 +140,10 @@ export class SchemaRegistry {
     const fingerprint = fingerprintOf(t, t.replicaIdentity, t.primaryKey, t.columns);
     const key = qualifiedText(t);
     const previous = this.stored.get(key);
-    if (previous?.fingerprint === fingerprint) return { ...t, fingerprint, version: previous.version };
+    const info = this.tables.get(t.relationId);
+    const notNull = new Set((info?.columns ?? []).filter((c) => c.notNull === true).map((c) => c.name));
+    const eventSchema = pgEventSchema(t.schema, t.table, t.columns, t.primaryKey, notNull);
+    if (previous?.fingerprint === fingerprint) return { ...t, fingerprint, version: previous.version, eventSchema };
     const version = (previous?.version ?? 0) + 1;
     const record: StoredSchema = {
       version,
@@ -147,11 +154,11 @@ export class SchemaRegistry {
       updatedAt: Date.now(),
     };
     this.stored.set(key, record);
-    if (previous) this.o.logger.info({ table: key, version, previousVersion: previous.version }, 'table schema changed');
+    if (previous) this.options.logger.info({ table: key, version, previousVersion: previous.version }, 'table schema changed');
     this.writes = this.writes
-      .then(() => this.o.kv.put(this.o.namespace, key, record))
-      .catch((err) => this.o.logger.warn({ err, table: key }, 'could not persist table schema; versions may repeat after a restart'));
-    return { ...t, fingerprint, version };
+      .then(() => this.options.kv.put(this.options.namespace, key, record))
+      .catch((err) => this.options.logger.warn({ err, table: key }, 'could not persist table schema; versions may repeat after a restart'));
+    return { ...t, fingerprint, version, eventSchema };
   }
 
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Queryable } from './catalog.js';
+import type { Queryable } from './server/catalog.js';
 import { closeClient, openClient } from './connect.js';
 import type { PgConnectionSettings } from './dsn.js';
 

@@ -35,7 +35,7 @@ export class ServerSession {
   private controlValue: Control | null = null;
   private readonly warned = new Set<string>();
 
-  constructor(private readonly o: SessionOptions) {}
+  constructor(private readonly options: SessionOptions) {}
 
   get control(): Control {
     if (!this.controlValue) throw new Error('mysql control connection is not open');
@@ -48,18 +48,18 @@ export class ServerSession {
    */
   async connect(from: MysqlPosition | null, options: { syncSchemas: boolean }): Promise<ServerState> {
     await this.close();
-    this.controlValue = await openControl(this.o.dsn, this.o.timeouts);
+    this.controlValue = await openControl(this.options.dsn, this.options.timeouts);
     const state = await readServerState(this.control);
     this.preflight(state);
-    const stored = await this.o.kv.get<ServerIdentity>(this.o.namespace, 'identity');
+    const stored = await this.options.kv.get<ServerIdentity>(this.options.namespace, 'identity');
     const changed = stored !== undefined && identityKey(stored) !== identityKey(state.identity);
     if (from) {
       const problem = positionProblem(from, state, !changed);
-      if (problem) throw new TidemarkError('TIDEMARK_ERR_SOURCE_POSITION_LOST', positionLostMessage(problem), { context: { source: this.o.sourceId, server: identityKey(state.identity) } });
+      if (problem) throw new TidemarkError('TIDEMARK_ERR_SOURCE_POSITION_LOST', positionLostMessage(problem), { context: { source: this.options.sourceId, server: identityKey(state.identity) } });
     }
-    if (changed) this.o.logger.warn({ before: stored, now: state.identity }, 'server identity changed (failover or a different server behind the address): the checkpoint is reachable here, reconciling schemas');
+    if (changed) this.options.logger.warn({ before: stored, now: state.identity }, 'server identity changed (failover or a different server behind the address): the checkpoint is reachable here, reconciling schemas');
     if (changed || options.syncSchemas) await this.syncSchemas(changed);
-    if (!stored || changed) await this.o.kv.put(this.o.namespace, 'identity', state.identity);
+    if (!stored || changed) await this.options.kv.put(this.options.namespace, 'identity', state.identity);
     return state;
   }
 
@@ -76,17 +76,17 @@ export class ServerSession {
 
   /** After DDL: re-reads the named tables; those gone (dropped, renamed away) become tombstones. */
   async refreshSchemas(change: SchemaChange): Promise<void> {
-    const live = await loadSchemas(this.control, this.o.filter, change);
+    const live = await loadSchemas(this.control, this.options.filter, change);
     for (const schema of live) {
-      const { schema: registered, changed } = await this.o.registry.register(schema);
-      if (changed) this.o.logger.info({ table: tableKey(schema.db, schema.table), version: registered.version, sequence: registered.sequence }, 'table schema changed');
+      const { schema: registered, changed } = await this.options.registry.register(schema);
+      if (changed) this.options.logger.info({ table: tableKey(schema.db, schema.table), version: registered.version, sequence: registered.sequence }, 'table schema changed');
     }
     const seen = new Set(live.map((s) => tableKey(s.db, s.table)));
-    const named = [...change.tables.map((t) => tableKey(t.db, t.table)), ...this.o.registry.all().filter((s) => change.schemas.includes(s.db)).map((s) => tableKey(s.db, s.table))];
+    const named = [...change.tables.map((t) => tableKey(t.db, t.table)), ...this.options.registry.all().filter((s) => change.schemas.includes(s.db)).map((s) => tableKey(s.db, s.table))];
     for (const key of named) {
       if (seen.has(key)) continue;
-      const current = this.o.registry.all().find((s) => tableKey(s.db, s.table) === key);
-      if (current) await this.o.registry.markDropped(current.db, current.table);
+      const current = this.options.registry.all().find((s) => tableKey(s.db, s.table) === key);
+      if (current) await this.options.registry.markDropped(current.db, current.table);
     }
   }
 
@@ -99,24 +99,24 @@ export class ServerSession {
   private preflight(state: ServerState): void {
     const verdict = evaluatePreflight(state.settings);
     if (verdict.errors.length > 0) {
-      throw new TidemarkError('TIDEMARK_ERR_SOURCE_MISCONFIGURED', `the server is not set up for CDC: ${verdict.errors.join('; ')}`, { context: { source: this.o.sourceId } });
+      throw new TidemarkError('TIDEMARK_ERR_SOURCE_MISCONFIGURED', `the server is not set up for CDC: ${verdict.errors.join('; ')}`, { context: { source: this.options.sourceId } });
     }
     for (const w of verdict.warnings) {
       if (this.warned.has(w)) continue;
       this.warned.add(w);
-      this.o.logger.warn({ source: this.o.sourceId }, w);
+      this.options.logger.warn({ source: this.options.sourceId }, w);
     }
   }
 
   private async syncSchemas(driftCheck: boolean): Promise<void> {
-    const live = await loadSchemas(this.control, this.o.filter);
+    const live = await loadSchemas(this.control, this.options.filter);
     if (driftCheck) {
-      const drift = this.o.registry.drift(live);
-      if (drift.length > 0 && this.o.onSchemaDrift === 'halt') {
-        throw new TidemarkError('TIDEMARK_ERR_SOURCE_SCHEMA_DRIFT', `the new server's schemas differ from the stored ones: ${drift.map((d) => `${d.table} (${d.stored} -> ${d.current})`).join(', ')}; on_schema_drift is halt`, { context: { source: this.o.sourceId } });
+      const drift = this.options.registry.drift(live);
+      if (drift.length > 0 && this.options.onSchemaDrift === 'halt') {
+        throw new TidemarkError('TIDEMARK_ERR_SOURCE_SCHEMA_DRIFT', `the new server's schemas differ from the stored ones: ${drift.map((d) => `${d.table} (${d.stored} -> ${d.current})`).join(', ')}; on_schema_drift is halt`, { context: { source: this.options.sourceId } });
       }
-      if (drift.length > 0) this.o.logger.warn({ drift }, 'schemas differ on the new server; adapting (new versions registered)');
+      if (drift.length > 0) this.options.logger.warn({ drift }, 'schemas differ on the new server; adapting (new versions registered)');
     }
-    for (const schema of live) await this.o.registry.register(schema);
+    for (const schema of live) await this.options.registry.register(schema);
   }
 }

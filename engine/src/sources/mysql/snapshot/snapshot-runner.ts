@@ -12,6 +12,7 @@ import type { Control, Timeouts } from '../server/control.js';
 import { estimateRowCounts } from '../schema/schema-loader.js';
 import type { SchemaRegistry } from '../schema/schema-registry.js';
 import { tableKey, type RegisteredSchema } from '../schema/table-schema.js';
+import { catalogEventSchema } from '../schema/column-shapes.js';
 import { MysqlChangeEvent } from '../stream/change-event.js';
 import { openAlignedWorkers } from './align.js';
 import { Channel } from './channel.js';
@@ -119,6 +120,7 @@ async function emitTable(deps: SnapshotDeps, job: TableJob, point: StoredPoint, 
   const ts = Date.now();
   const coords = { server_id: point.serverId, gtid: null, file: point.file, pos: point.pos, gtid_set: point.gtidSet };
   const txPrefix = `snapshot:${at.epoch}:${schema.db}.${schema.table}:`;
+  const eventSchema = catalogEventSchema(schema);
   let row = 0;
   for (;;) {
     const chunk = await channel.pull();
@@ -135,7 +137,7 @@ async function emitTable(deps: SnapshotDeps, job: TableJob, point: StoredPoint, 
       const size = approximateSize(after);
       bytes += size;
       deps.emit(
-        new MysqlChangeEvent(deps.tenant, { connector: 'mysql', name: deps.sourceId, db: schema.db, table: schema.table, position }, 'r', null, after, { id: txPrefix + keyText(schema.primaryKey, after, row), index: 0, end: true }, ts, schema.version, size, schema.primaryKey, undefined),
+        new MysqlChangeEvent(deps.tenant, { connector: 'mysql', name: deps.sourceId, db: schema.db, table: schema.table, position }, 'r', null, after, { id: txPrefix + keyText(schema.primaryKey, after, row), index: 0, end: true }, ts, schema.version, size, schema.primaryKey, undefined, eventSchema),
       );
       row++;
     }

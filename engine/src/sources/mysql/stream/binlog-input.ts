@@ -6,6 +6,8 @@ export interface BinlogColumn {
   readonly name: string;
   readonly type: number;
   readonly metadata?: unknown;
+  /** Character set of string columns; null for binary ones (zongji's table map). */
+  readonly charset?: string | null;
 }
 
 export type BinlogInput =

@@ -43,8 +43,8 @@ export class BinlogReader {
   /** Set until the dump is accepted: failures before that reject start() instead of calling onError. */
   private rejectStart: ((error: unknown) => void) | null = null;
 
-  constructor(private readonly o: ReaderOptions) {
-    this.zongji = new ZongJi(o.connection);
+  constructor(private readonly options: ReaderOptions) {
+    this.zongji = new ZongJi(options.connection);
   }
 
   /** Resolves once the server accepted the dump (its first event arrived); rejects if it refused. */
@@ -58,14 +58,14 @@ export class BinlogReader {
           resolve();
         }
         const input = toBinlogInput(event);
-        if (input !== null) this.o.onInput(input);
+        if (input !== null) this.options.onInput(input);
       });
       this.zongji.on('error', (error: Error) => {
         if (!this.stopped) this.fail(error);
       });
-      const { from } = this.o;
+      const { from } = this.options;
       this.zongji.start({
-        serverId: this.o.serverId,
+        serverId: this.options.serverId,
         includeEvents: WANTED_EVENTS,
         ...(from.gtidSet !== null ? { gtidSet: from.gtidSet } : { filename: from.file, position: from.pos }),
       });
@@ -109,17 +109,17 @@ export class BinlogReader {
     socket.on('data', () => (this.lastData = Date.now()));
     // Before zongji's own preamble and the dump command (commands run in order): ask the server
     // for a heartbeat whenever it has nothing to send, so silence means a dead connection.
-    const nanos = BigInt(this.o.heartbeatMs) * 1_000_000n;
+    const nanos = BigInt(this.options.heartbeatMs) * 1_000_000n;
     connection.query(`SET @master_heartbeat_period = ${nanos}`, () => {});
-    this.watchdog = setInterval(() => this.checkAlive(), Math.max(100, Math.min(1000, Math.floor(this.o.inactivityMs / 4))));
+    this.watchdog = setInterval(() => this.checkAlive(), Math.max(100, Math.min(1000, Math.floor(this.options.inactivityMs / 4))));
     this.watchdog.unref();
   }
 
   private checkAlive(): void {
     if (this.stopped || this.failed || this.gate?.paused) return;
     const silentFor = Date.now() - this.lastData;
-    if (silentFor > this.o.inactivityMs) {
-      this.fail(Object.assign(new Error(`no data from the server for ${silentFor} ms (heartbeats every ${this.o.heartbeatMs} ms): connection presumed dead`), { code: 'ETIMEDOUT' }));
+    if (silentFor > this.options.inactivityMs) {
+      this.fail(Object.assign(new Error(`no data from the server for ${silentFor} ms (heartbeats every ${this.options.heartbeatMs} ms): connection presumed dead`), { code: 'ETIMEDOUT' }));
     }
   }
 
@@ -130,6 +130,6 @@ export class BinlogReader {
     const reject = this.rejectStart;
     this.rejectStart = null;
     if (reject) reject(error);
-    else this.o.onError(error);
+    else this.options.onError(error);
   }
 }

@@ -1,3 +1,4 @@
+import type { EventSchema } from '../../../schema/event-schema.js';
 import { deterministicEventId, idempotencyKey, type ChangeEvent, type EventSourceInfo, type Op, type OutboxTag, type Row, type TxInfo } from '../../../event/index.js';
 
 /**
@@ -24,6 +25,7 @@ export class MysqlChangeEvent implements ChangeEvent {
     readonly size: number,
     readonly primaryKey: readonly string[],
     readonly outbox: OutboxTag | undefined,
+    readonly schema: EventSchema | undefined = undefined,
   ) {
     this.#tenant = tenant;
   }

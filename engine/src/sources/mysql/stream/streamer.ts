@@ -2,7 +2,9 @@ import type { ConnectionOptions } from 'mysql2';
 import type { ChangeEvent } from '../../../event/index.js';
 import type { TidemarkError } from '../../../errors/index.js';
 import type { Logger } from '../../../logging/logger.js';
-import { backoffDelay, type BackoffPolicy } from '../../../util/backoff.js';
+import type { BackoffPolicy } from '../../../util/backoff.js';
+import type { Clock } from '../../../util/clock.js';
+import { Retrier, type RetryStep } from '../../../util/retry/index.js';
 import { parseGtidState } from '../protocol/gtid.js';
 import { classifyMysqlError } from '../protocol/mysql-errors.js';
 import { resumePlan, type MysqlPosition } from '../protocol/position.js';
@@ -22,6 +24,7 @@ export interface StreamerOptions {
   readonly inactivityMs: number;
   readonly backoff: BackoffPolicy;
   readonly random: () => number;
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly tables: TableResolver;
   readonly handoff: HandoffFilter | null;
@@ -46,13 +49,23 @@ export class Streamer {
   private position: MysqlPosition;
   private paused = false;
   private stopped = false;
-  private attempt = 0;
-  private sleeping: { cancel: () => void } | null = null;
+  private readonly reconnects: Retrier;
+  /** Aborted by stop(): cuts a reconnect back-off short. */
+  private readonly abort = new AbortController();
   /** Counters of assemblers already replaced, so metrics see totals. */
   private retired = { events: 0, bytes: 0 };
 
-  constructor(private readonly o: StreamerOptions, from: MysqlPosition) {
+  constructor(private readonly options: StreamerOptions, from: MysqlPosition) {
     this.position = from;
+    this.reconnects = new Retrier({
+      what: 'binlog connection',
+      classify: (e) => classifyMysqlError(e, { source: options.sourceId }),
+      policy: options.backoff,
+      clock: options.clock,
+      random: options.random,
+      logger: options.logger,
+      fields: () => ({ from: describePosition(this.position) }),
+    });
   }
 
   /** First connect: rejects with the classified error so start() can report it. */
@@ -77,41 +90,41 @@ export class Streamer {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.sleeping?.cancel();
+    this.abort.abort();
     await this.teardown();
   }
 
   private async connect(): Promise<void> {
     const from = this.position;
-    const state = await this.o.prepare(from);
+    const state = await this.options.prepare(from);
     if (this.stopped) return;
     const plan = resumePlan(from);
     const assembler = new TxAssembler(
       {
-        sourceId: this.o.sourceId,
-        tenant: this.o.tenant,
-        emit: this.o.emit,
-        tables: this.o.tables,
-        refreshSchemas: this.o.refreshSchemas,
+        sourceId: this.options.sourceId,
+        tenant: this.options.tenant,
+        emit: this.options.emit,
+        tables: this.options.tables,
+        refreshSchemas: this.options.refreshSchemas,
         hold: (on) => (on ? this.reader?.pause('schema') : this.reader?.resume('schema')),
         fail: (e) => this.onStreamError(reader, e),
       },
       {
-        epoch: this.o.epoch,
+        epoch: this.options.epoch,
         serverId: state.identity.serverId,
         gtid: from.gtid_set === null ? null : parseGtidState(from.gtid_set, state.identity.flavor),
         file: from.file,
         pos: from.pos,
         skip: plan.skip === null ? null : { gtid: plan.skip.gtid, index: plan.skip.count - 1 },
-        handoff: this.o.handoff,
+        handoff: this.options.handoff,
       },
     );
     const reader = new BinlogReader({
-      connection: this.o.connection,
-      serverId: this.o.replicaServerId,
+      connection: this.options.connection,
+      serverId: this.options.replicaServerId,
       from: plan,
-      heartbeatMs: this.o.heartbeatMs,
-      inactivityMs: this.o.inactivityMs,
+      heartbeatMs: this.options.heartbeatMs,
+      inactivityMs: this.options.inactivityMs,
       onInput: (input) => assembler.push(input),
       onError: (e) => this.onStreamError(reader, e),
     });
@@ -122,42 +135,40 @@ export class Streamer {
       await reader.start();
     } catch (e) {
       await this.teardown();
-      throw classifyMysqlError(e, { source: this.o.sourceId, from: describePosition(from) });
+      throw classifyMysqlError(e, { source: this.options.sourceId, from: describePosition(from) });
     }
-    this.o.logger.info({ from: describePosition(from), server: state.identity }, 'binlog streaming started');
+    this.options.logger.info({ from: describePosition(from), server: state.identity }, 'binlog streaming started');
   }
 
   private onStreamError(reader: BinlogReader, e: unknown): void {
     if (this.stopped || reader !== this.reader) return;
-    const error = classifyMysqlError(e, { source: this.o.sourceId });
-    if (error.kind !== 'retryable') {
+    const step = this.reconnects.failed(e);
+    if (step.action === 'give-up') {
       void this.teardown();
-      this.o.onFatal(error);
+      this.options.onFatal(step.error);
       return;
     }
     this.position = this.assembler?.lastPosition ?? this.position;
-    void this.teardown().then(() => this.reconnectLoop(error));
+    void this.teardown().then(() => this.reconnectLoop(step));
   }
 
-  private async reconnectLoop(cause: TidemarkError): Promise<void> {
-    let last = cause;
+  private async reconnectLoop(first: Extract<RetryStep, { delayMs: number }>): Promise<void> {
+    let step: RetryStep = first;
     while (!this.stopped) {
-      const delay = backoffDelay(this.attempt++, this.o.backoff, this.o.random);
-      this.o.logger.warn({ err: last, attempt: this.attempt, retryInMs: delay, from: describePosition(this.position) }, 'binlog connection lost; reconnecting');
-      await this.sleep(delay);
+      if (step.action === 'give-up') {
+        this.options.onFatal(step.error);
+        return;
+      }
+      await this.reconnects.wait(step, this.abort.signal);
       if (this.stopped) return;
       try {
         await this.connect();
         if (this.stopped) return;
-        this.attempt = 0;
-        this.o.onReconnected();
+        this.reconnects.succeeded();
+        this.options.onReconnected();
         return;
       } catch (e) {
-        last = classifyMysqlError(e, { source: this.o.sourceId });
-        if (last.kind !== 'retryable') {
-          this.o.onFatal(last);
-          return;
-        }
+        step = this.reconnects.failed(e);
       }
     }
   }
@@ -172,22 +183,6 @@ export class Streamer {
       assembler.close();
     }
     await reader?.stop();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.sleeping = null;
-        resolve();
-      }, ms);
-      this.sleeping = {
-        cancel: () => {
-          clearTimeout(t);
-          this.sleeping = null;
-          resolve();
-        },
-      };
-    });
   }
 }
 

@@ -1,6 +1,8 @@
 import type { OutboxTag } from '../../../event/index.js';
+import type { EventSchema } from '../../../schema/event-schema.js';
 import type { TableFilter } from '../config/table-filter.js';
 import { planFromBinlog, type ColumnPlan } from '../protocol/column-kinds.js';
+import { binlogEventSchema, catalogEventSchema } from '../schema/column-shapes.js';
 import type { SchemaRegistry } from '../schema/schema-registry.js';
 import type { RegisteredSchema } from '../schema/table-schema.js';
 import type { BinlogColumn } from './binlog-input.js';
@@ -12,6 +14,8 @@ export interface StreamTable {
   readonly primaryKey: readonly string[];
   readonly outbox: OutboxTag | undefined;
   readonly plan: ColumnPlan;
+  /** The columns of the rows decoded with this table map (TRUNCATE: the catalog's). */
+  readonly schema: EventSchema | undefined;
 }
 
 interface Cached {
@@ -51,7 +55,8 @@ export class TableResolver {
   /** For statements (TRUNCATE): the table without a column plan, null when not captured; leaves the caches alone. */
   describe(db: string, table: string): StreamTable | null {
     if (!this.filter.captures(db, table)) return null;
-    return this.build(db, table, [], this.registry.get(db, table) ?? null);
+    const registered = this.registry.get(db, table) ?? null;
+    return { ...this.build(db, table, [], registered), schema: registered ? catalogEventSchema(registered) : undefined };
   }
 
   /** A captured table with no registry entry (dropped before its schema could be read): no version, no key. */
@@ -67,6 +72,7 @@ export class TableResolver {
       primaryKey: schema?.primaryKey ?? [],
       outbox: match === null ? undefined : { match },
       plan: planFromBinlog(columns),
+      schema: columns.length > 0 ? binlogEventSchema(db, table, columns, schema) : undefined,
     };
   }
 }

@@ -281,6 +281,7 @@ export class TxAssembler {
       size,
       table.primaryKey,
       op === 'c' ? table.outbox : undefined,
+      table.schema,
     );
     this.lastPosition = position;
     this.events++;

@@ -1,4 +1,4 @@
-import type { Queryable, TableInfo } from '../catalog.js';
+import type { Queryable, TableInfo } from '../server/catalog.js';
 import { quoteIdent, quoteQualified } from '../table-patterns.js';
 
 /** One unit of snapshot work: a WHERE clause over one table. */

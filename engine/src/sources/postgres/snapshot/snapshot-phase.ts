@@ -1,6 +1,7 @@
 import type { ChangeEvent } from '../../../event/index.js';
 import type { Logger } from '../../../logging/logger.js';
-import type { TableInfo } from '../catalog.js';
+import type { Retrier } from '../../../util/retry/index.js';
+import type { TableInfo } from '../server/catalog.js';
 import type { PgConnectionSettings } from '../dsn.js';
 import { formatLsn, type Lsn } from '../lsn.js';
 import type { PgPosition } from '../position.js';
@@ -31,8 +32,8 @@ export interface SnapshotPhaseOptions {
   readonly store: SnapshotStore;
   /** Called whenever the record changes, so the stream filter follows it. */
   readonly onRecord: (record: SnapshotRecord) => void;
-  /** After a failed attempt: resolves true to try again (after backing off), false or throws to give up. */
-  readonly retry: (attempt: number, error: unknown) => Promise<boolean>;
+  /** Decides, after a failed attempt, whether to read the unfinished tables again. */
+  readonly retrier: Retrier;
   readonly settings: PgConnectionSettings;
   readonly applicationName: string;
   readonly chunkSize: number;
@@ -91,10 +92,15 @@ export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<Snapsho
         logger: o.logger,
       });
       if (!o.signal.aborted) o.logger.info({ tables: read.length, rows, seconds: (Date.now() - started) / 1000, snapshotLsn: lsnText, epoch }, 'snapshot finished');
+      o.retrier.succeeded();
       return record;
     } catch (e) {
       await exporter.connection.close();
-      if (o.signal.aborted || !(await o.retry(attempt, e))) throw e;
+      if (o.signal.aborted) throw e;
+      const step = o.retrier.failed(e);
+      if (step.action === 'give-up') throw step.error;
+      await o.retrier.wait(step, o.signal);
+      if (o.signal.aborted) throw e;
       read = read.filter((n) => !finished[n]);
       epoch++;
       o.logger.warn({ err: e, tables: read, epoch }, 'snapshot interrupted; reading the unfinished tables again under a new snapshot');

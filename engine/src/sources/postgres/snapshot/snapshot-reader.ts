@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ChangeEvent } from '../../../event/index.js';
 import type { Logger } from '../../../logging/logger.js';
-import type { TableInfo } from '../catalog.js';
+import type { TableInfo } from '../server/catalog.js';
 import { closeClient, openClient } from '../connect.js';
 import type { PgConnectionSettings } from '../dsn.js';
 import type { PgPosition } from '../position.js';
@@ -118,6 +118,7 @@ function emitRow(o: SnapshotReadOptions, table: TableInfo, schema: TableSchema, 
     schemaVersion: schema.version,
     size,
     primaryKey: schema.primaryKey,
+    ...(schema.eventSchema ? { schema: schema.eventSchema } : {}),
   });
   return position;
 }

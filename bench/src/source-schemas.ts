@@ -1,0 +1,29 @@
+import { eventSchema, type EventSchema } from '@tidemark/engine/schema/event-schema';
+import type { MemoryLog } from '@tidemark/engine/testing/index';
+
+/**
+ * The generated log's events with their table's columns attached, one shared object per table,
+ * as a real source decodes them (what Avro derives its schemas from; JSON ignores it).
+ */
+export function withSourceSchemas(log: MemoryLog): MemoryLog {
+  const schemas = new Map<string, EventSchema>();
+  const schemaOf = (db: string, table: string): EventSchema => {
+    let s = schemas.get(`${db}.${table}`);
+    if (!s) {
+      s = eventSchema(db, table, [
+        { name: 'id', sourceType: 'int', type: { kind: 'int32' }, nullable: false },
+        { name: 'v', sourceType: 'bigint', type: { kind: 'int64' }, nullable: false },
+        { name: 'pad', sourceType: 'text', type: { kind: 'string' }, nullable: true },
+      ], ['id']);
+      schemas.set(`${db}.${table}`, s);
+    }
+    return s;
+  };
+  return {
+    length: log.length,
+    at(i) {
+      const e = log.at(i);
+      return { ...e, id: e.id, schema: schemaOf(e.source.db, e.source.table) };
+    },
+  };
+}
