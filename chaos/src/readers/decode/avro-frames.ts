@@ -17,7 +17,10 @@ export class AvroFrames {
   private client: Promise<RegistryClient> | null = null;
   private readonly decoder = new AvroDecoder(async (id) => (await this.registry()).schemaById(id));
 
-  constructor(private readonly registryUrl: string) {}
+  constructor(
+    private readonly registryUrl: string,
+    private readonly unavailableRetryMs = UNAVAILABLE_RETRY_MS,
+  ) {}
 
   /**
    * Fetches the writer schemas of the framed payloads not seen before. An id the registry does
@@ -29,7 +32,7 @@ export class AvroFrames {
     const byId = new Map<number, Buffer>();
     for (const p of payloads) if (Buffer.isBuffer(p) && isFramed(p) && !byId.has(p.readUInt32BE(1))) byId.set(p.readUInt32BE(1), p);
     for (const p of byId.values()) {
-      const giveUpAt = Date.now() + UNAVAILABLE_RETRY_MS;
+      const giveUpAt = Date.now() + this.unavailableRetryMs;
       for (;;) {
         try {
           await this.decoder.prepare([p]);
