@@ -2,7 +2,7 @@ import { ALL_CHECKER_NAMES } from '../checkers/registry.js';
 import { PROXY_FAULTS, SOAK_FAULT_KINDS, type LoadedScenario, type Scenario } from '../scenarios/index.js';
 import { LONG_TAG, TEMPLATE_TAG } from './plan.js';
 
-const TARGETS = ['source', 'engine', 'kafka', 'redis', 'nats', 'http'] as const;
+const TARGETS = ['source', 'engine', 'kafka', 'redis', 'nats', 'http', 'registry'] as const;
 /** The seven Toxiproxy toxics (`partition` disables a proxy; it is not a toxic). */
 const TOXICS = PROXY_FAULTS.filter((f) => f !== 'partition');
 
@@ -10,7 +10,7 @@ const TOXICS = PROXY_FAULTS.filter((f) => f !== 'partition');
 export function faultsByTarget(s: Scenario): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   const add = (target: string, fault: string) => {
-    const t = target === 'mysql' || target === 'postgres' ? 'source' : target;
+    const t = target === 'mysql' || target === 'postgres' ? 'source' : target === 'schema-registry' ? 'registry' : target;
     if (!out.has(t)) out.set(t, new Set());
     out.get(t)!.add(fault);
   };
@@ -54,7 +54,7 @@ export function coverageMatrix(loaded: readonly LoadedScenario[]): string {
     '',
     `checkers (scenarios using each): ${checkers.join(', ')}`,
     `toxics scheduled: ${TOXICS.filter((t) => used.has(t)).join(', ') || 'none'}${TOXICS.some((t) => !used.has(t)) ? `; never used: ${TOXICS.filter((t) => !used.has(t)).join(', ')}` : ' (all seven)'}`,
-    `sinks faulted: ${['kafka', 'redis', 'nats', 'http'].map((k) => `${k} ${faulted(k) ? 'yes' : 'NO'}`).join(', ')}; sources faulted: ${['mysql', 'postgres'].map((f) => `${f} ${inAll.some((s) => s.sources.includes(f as 'mysql') && faultsByTarget(s).has('source')) ? 'yes' : 'NO'}`).join(', ')}`,
+    `schema registry faulted: ${faulted('registry') ? 'yes' : 'NO'}; sinks faulted: ${['kafka', 'redis', 'nats', 'http'].map((k) => `${k} ${faulted(k) ? 'yes' : 'NO'}`).join(', ')}; sources faulted: ${['mysql', 'postgres'].map((f) => `${f} ${inAll.some((s) => s.sources.includes(f as 'mysql') && faultsByTarget(s).has('source')) ? 'yes' : 'NO'}`).join(', ')}`,
   ].join('\n');
 }
 

@@ -55,7 +55,7 @@ describe('coverage of all', () => {
   it('faults every sink and source, schedules all seven toxics, and uses every checker', () => {
     const matrix = coverageMatrix(selectScenarios('all', SCENARIOS_DIR).map((l) => ({ ...l, scenario: adjustScenario(l.scenario, { short: true }) })));
     expect(matrix).toContain('(all seven)');
-    expect(matrix).toMatch(/sinks faulted: kafka yes, redis yes, nats yes, http yes; sources faulted: mysql yes, postgres yes/);
+    expect(matrix).toMatch(/schema registry faulted: yes; sinks faulted: kafka yes, redis yes, nats yes, http yes; sources faulted: mysql yes, postgres yes/);
     const counts = /checkers \(scenarios using each\): (.*)/.exec(matrix)![1]!;
     for (const [, n] of counts.matchAll(/\S+ (\d+)/g)) expect(Number(n)).toBeGreaterThan(0);
   });
