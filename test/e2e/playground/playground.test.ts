@@ -80,7 +80,7 @@ describe('the playground in Chromium', () => {
     await page.locator('#status[data-status="ready"]').waitFor({ timeout: 90_000 });
     const services = page.locator('tr[data-service]');
     await expect.poll(async () => (await services.evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-service')}=${r.getAttribute('data-health')}`))).sort(), { timeout: 30_000, interval: 250 })
-      .toEqual(['http=healthy', 'kafka=healthy', 'mysql-b=healthy', 'mysql=healthy', 'nats=healthy', 'postgres-b=healthy', 'postgres=healthy', 'redis=healthy', 'toxiproxy=healthy']);
+      .toEqual(['http=healthy', 'kafka=healthy', 'mysql-b=healthy', 'mysql=healthy', 'nats=healthy', 'postgres-b=healthy', 'postgres=healthy', 'redis=healthy', 'schema-registry=healthy', 'toxiproxy=healthy']);
     await page.locator('tr[data-engine="live"][data-health="healthy"]').waitFor();
     await page.locator('#conn[data-open="true"]').waitFor();
     await shot('chaos');
