@@ -80,7 +80,7 @@ describe('the playground in Chromium', () => {
     await page.locator('#status[data-status="ready"]').waitFor({ timeout: 90_000 });
     const services = page.locator('tr[data-service]');
     await expect.poll(async () => (await services.evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-service')}=${r.getAttribute('data-health')}`))).sort(), { timeout: 30_000, interval: 250 })
-      .toEqual(['http=healthy', 'kafka=healthy', 'mysql-b=healthy', 'mysql=healthy', 'nats=healthy', 'postgres-b=healthy', 'postgres=healthy', 'redis=healthy', 'toxiproxy=healthy']);
+      .toEqual(['http=healthy', 'kafka=healthy', 'mysql-b=healthy', 'mysql=healthy', 'nats=healthy', 'postgres-b=healthy', 'postgres=healthy', 'redis=healthy', 'schema-registry=healthy', 'toxiproxy=healthy']);
     await page.locator('tr[data-engine="live"][data-health="healthy"]').waitFor();
     await page.locator('#conn[data-open="true"]').waitFor();
     await shot('chaos');
@@ -110,7 +110,7 @@ describe('the playground in Chromium', () => {
     const verdicts = await page.locator('#check-result tr.verdict').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-checker')}:${r.getAttribute('data-validity')}`));
     expect(verdicts.length).toBeGreaterThanOrEqual(10);
     expect(verdicts.filter((v) => !v.endsWith(':valid'))).toEqual([]);
-    expect(new Set(verdicts.map((v) => v.split(':')[0]))).toEqual(new Set(['lost', 'duplicated', 'reordered', 'phantom', 'stalled', 'expectation']));
+    expect(new Set(verdicts.map((v) => v.split(':')[0]))).toEqual(new Set(['lost', 'duplicated', 'reordered', 'phantom', 'stalled', 'expectation', 'undecodable']));
     await page.locator('#check-result').scrollIntoViewIfNeeded();
     await shot('check-now');
     await page.click('#workload-stop');
