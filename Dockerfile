@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # The Tidemark engine image: `tidemark run` as a non-root user, with only the engine's production
 # dependencies. Build from the repository root:
 #
@@ -7,43 +5,51 @@
 #   docker run -p 8080:8080 -p 9000:9000 -v tidemark-data:/data tidemark:dev
 #   docker run ... -v $PWD/pipelines:/etc/tidemark:ro tidemark:dev run --config /etc/tidemark
 #
+# On a machine that reaches no image registry, `npx tidemark-chaos images build` builds it from a
+# local Node 20 base instead (the same file, with --build-arg NODE_IMAGE=tidemark-local/node:20).
+#
 # The API and metrics listen on all interfaces inside the container (TIDEMARK_API_ADDR,
 # TIDEMARK_METRICS_ADDR); set TIDEMARK_API_TOKEN to require a bearer token on the API.
+# No `# syntax=` line on purpose: it would make BuildKit pull a frontend image before anything else.
 
-ARG NODE_VERSION=20
+# Any Debian bookworm image with Node 20+, npm, its headers and a `node` user (uid 1000).
+ARG NODE_IMAGE=node:20-bookworm-slim
 
 # 1. Compile the engine (TypeScript and the dev toolchain live only in this stage).
-FROM node:${NODE_VERSION}-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /src
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
 COPY engine/package.json engine/tsconfig.json engine/
 COPY chaos/package.json chaos/
-# --ignore-scripts: the root `prepare` script would compile the whole repo before the sources exist.
-RUN npm ci --workspace engine --include-workspace-root --ignore-scripts
+# --ignore-scripts: the root `prepare` script would compile the whole repo before the sources
+# exist, and native modules are built in the next stage only.
+RUN npm ci --workspace engine --include-workspace-root --ignore-scripts --no-audit --no-fund
 COPY engine/src engine/src
 RUN npx tsc -p engine/tsconfig.json
 
-# 2. Production dependencies of the engine only, with native modules (better-sqlite3, isolated-vm) built.
-FROM node:${NODE_VERSION}-bookworm-slim AS deps
+# 2. Production dependencies of the engine only, with the native modules built: better-sqlite3,
+# isolated-vm (javascript processors), and the librdkafka client linked against Debian's libraries (CKJS_LINKING=dynamic; its default
+# static build downloads OpenSSL, zlib and zstd sources, which not every build machine can reach).
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /src
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
+      libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 COPY engine/package.json engine/
 COPY chaos/package.json chaos/
-# The optional librdkafka client may fail to build; the Kafka sink then uses kafkajs (client: auto).
-RUN npm ci --workspace engine --omit=dev --ignore-scripts \
- && npm rebuild better-sqlite3 \
- && npm rebuild isolated-vm \
- && (npm rebuild @confluentinc/kafka-javascript || echo "optional @confluentinc/kafka-javascript not built") \
+ENV CKJS_LINKING=dynamic
+RUN npm ci --workspace engine --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm rebuild better-sqlite3 isolated-vm @confluentinc/kafka-javascript \
+ && node -e "require('@confluentinc/kafka-javascript'); require('better-sqlite3'); require('isolated-vm')" \
  && npm cache clean --force
 
 # 3. Runtime: no compiler, no dev dependencies, no sources; runs as the image's `node` user.
-FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libssl3 zlib1g libzstd1 liblz4-1 libsasl2-2 libcurl4 \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     TIDEMARK_API_ADDR=0.0.0.0:8080 \
     TIDEMARK_METRICS_ADDR=0.0.0.0:9000 \

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { cachePaths } from '../infra/cache-paths.js';
+import { imageChoice, type ImageChoice } from '../infra/images/image-choice.js';
 import type { ProviderChoice } from '../infra/select-provider.js';
 import { SERVICE_NAMES } from '../infra/types.js';
 import { infraDown } from './infra-down.js';
@@ -14,7 +15,10 @@ export const INFRA_USAGE = `usage: tidemark-chaos infra up|down|status [options]
 
 options:
   --services a,b,...   services to start (default: all of ${SERVICE_NAMES.join(',')})
-  --provider p         native | testcontainers | auto (default auto: testcontainers if Docker answers)
+  --provider p         native | testcontainers | auto (default auto: testcontainers if Docker answers
+                       and its images can be had, else native)
+  --images set         testcontainers: local | official | auto (default $TIDEMARK_IMAGES, else auto:
+                       local when \`tidemark-chaos images build\` made them, else official)
   --state file         state file (default $TIDEMARK_CACHE/infra-state.json)
   --keep-data          keep data dirs and logs after teardown
   --json               status: print JSON instead of a table`;
@@ -27,6 +31,7 @@ export async function infraCommand(argv: string[]): Promise<number> {
     options: {
       services: { type: 'string' },
       provider: { type: 'string', default: 'auto' },
+      images: { type: 'string' },
       state: { type: 'string' },
       'keep-data': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -45,6 +50,7 @@ export async function infraCommand(argv: string[]): Promise<number> {
         stateFile,
         services: values.services ? values.services.split(',').map((s) => s.trim()).filter(Boolean) : [...SERVICE_NAMES],
         provider: values.provider as ProviderChoice,
+        ...(values.images ? { images: imageChoice(values.images as ImageChoice) } : {}),
         keepData: values['keep-data'] ?? false,
       });
     case 'status':

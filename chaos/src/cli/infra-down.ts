@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { pidAlive, processStartTime } from '../infra/process/pid-status.js';
+import { dockerAvailable } from '../infra/select-provider.js';
 import { readInfraState, removeInfraState, type InfraState } from '../infra/state-file.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -11,6 +12,16 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
     await sleep(100);
   }
   return true;
+}
+
+/**
+ * Containers of sessions whose owner died (the recorded one, and any other a crash left behind);
+ * only when a Docker engine answers.
+ */
+async function removeDeadContainers(): Promise<number> {
+  if (!(await dockerAvailable())) return 0;
+  const [{ dockerRuntime }, { sweepDeadSessions }] = await Promise.all([import('../infra/testcontainers/docker-runtime.js'), import('../infra/testcontainers/sessions.js')]);
+  return (await sweepDeadSessions((await dockerRuntime()).container.dockerode)).length;
 }
 
 /** The owner died without tearing down: SIGKILL the servers it recorded, if they are still ours. */
@@ -27,7 +38,8 @@ async function killLeftovers(state: InfraState): Promise<void> {
 export async function infraDown(options: { stateFile: string }): Promise<number> {
   const state = await readInfraState(options.stateFile);
   if (!state) {
-    console.log(`nothing to stop: no topology recorded in ${options.stateFile}`);
+    const swept = await removeDeadContainers();
+    console.log(`nothing to stop: no topology recorded in ${options.stateFile}${swept > 0 ? `; removed the containers of ${swept} dead session(s)` : ''}`);
     return 0;
   }
   if (pidAlive(state.ownerPid)) {
@@ -41,7 +53,8 @@ export async function infraDown(options: { stateFile: string }): Promise<number>
     process.kill(state.ownerPid, 'SIGKILL');
   }
   await killLeftovers(state);
+  const swept = await removeDeadContainers();
   await removeInfraState(options.stateFile);
-  console.log('stopped leftover servers');
+  console.log(`stopped leftover servers${swept > 0 ? ` (containers of ${swept} dead session(s))` : ''}`);
   return 0;
 }

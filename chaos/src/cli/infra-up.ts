@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { checkHealth } from '../infra/health.js';
 import { pidAlive, processStartTime } from '../infra/process/pid-status.js';
+import type { ImageChoice } from '../infra/images/image-choice.js';
 import type { ProviderChoice } from '../infra/select-provider.js';
 import { resolveServices } from '../infra/spec.js';
 import { startTopology } from '../infra/start-topology.js';
@@ -13,10 +14,13 @@ export interface InfraUpOptions {
   readonly stateFile: string;
   readonly services: readonly string[];
   readonly provider: ProviderChoice;
+  readonly images?: ImageChoice;
   readonly keepData: boolean;
 }
 
+/** Native servers, so `infra down` can kill them if this process dies (containers are found by their labels instead). */
 function serverProcesses(topology: Topology): RecordedProcess[] {
+  if (topology.provider !== 'native') return [];
   return topology.names.flatMap((service) => {
     const pid = topology.get(service).pid;
     return pid === undefined ? [] : [{ service, pid, startTime: processStartTime(pid) }];
@@ -42,7 +46,7 @@ export async function infraUp(options: InfraUpOptions): Promise<number> {
   const signal = untilSignal();
   const started = Date.now();
   console.log(`starting ${services.join(', ')} …`);
-  const topology = await startTopology({ services, keepData: options.keepData }, { provider: options.provider });
+  const topology = await startTopology({ services, keepData: options.keepData }, { provider: options.provider, ...(options.images ? { images: options.images } : {}) });
   try {
     const info = topology.info();
     const health = await Promise.all(info.services.map(checkHealth));

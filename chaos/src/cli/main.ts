@@ -8,6 +8,7 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
   setup: { load: async () => (await import('./setup-command.js')).setupCommand, summary: 'install servers, Kafka jars and Toxiproxy into the cache (idempotent)' },
   infra: { load: async () => (await import('./infra-command.js')).infraCommand, summary: 'infra up|down|status: run the topology behind Toxiproxy' },
+  images: { load: async () => (await import('./images-command.js')).imagesCommand, summary: 'images build|list|env: local container images for the testcontainers provider' },
   run: { load: async () => (await import('./run-command.js')).runCommand, summary: 'run chaos scenarios: --scenario <name|all|random|file.yaml> (see run --help)' },
   playground: { load: async () => (await import('../playground/cli.js')).playgroundCommand, summary: 'explore faults in a web UI: services, faults, live charts, scenario runs (see playground --help)' },
 };

@@ -45,6 +45,8 @@ export async function runCommand(argv: string[]): Promise<number> {
 }
 
 async function execute(args: RunArgs): Promise<number> {
+  // The image set reaches the provider the same way $TIDEMARK_IMAGES does.
+  if (args.images) process.env.TIDEMARK_IMAGES = args.images;
   const started = Date.now();
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {

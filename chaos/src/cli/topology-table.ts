@@ -19,6 +19,11 @@ export function topologyTable(topology: TopologyInfo, health: readonly ServiceHe
 export function topologyFooter(topology: TopologyInfo): string {
   const lines = [`toxiproxy API: ${topology.toxiproxyUrl}  (provider: ${topology.provider})`];
   if (topology.root) lines.push(`data and logs: ${topology.root}`);
+  if (topology.images) {
+    const images = Object.entries(topology.images).map(([kind, ref]) => `${kind} ${ref}`).join(', ');
+    lines.push(`images (${topology.imageSet ?? 'custom'}): ${images}`);
+  }
+  if (topology.session) lines.push(`containers: label dev.tidemark.session=${topology.session}`);
   const mysql = topology.services.find((s) => s.kind === 'mysql');
   if (mysql?.credentials) lines.push(`mysql: user ${mysql.credentials.user} (empty password), cdc user ${mysql.cdcCredentials?.user}/${mysql.cdcCredentials?.password}, database ${mysql.credentials.database}`);
   const postgres = topology.services.find((s) => s.kind === 'postgres');

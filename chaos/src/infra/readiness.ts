@@ -10,6 +10,10 @@ export interface ReadinessOptions {
   readonly process?: ManagedProcess;
   /** Log file whose tail goes into the error message. */
   readonly logFile?: string;
+  /** Fail at once if this says the server is gone (a container that exited). */
+  readonly exited?: () => Promise<boolean>;
+  /** The log tail, where there is no log file (container logs). */
+  readonly logTail?: () => Promise<string>;
 }
 
 /** The last lines of a log file, for error messages that show why a server did not come up. */
@@ -24,13 +28,17 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Polls `probe` until it resolves; throws with the last probe error and the log tail otherwise. */
 export async function waitUntilReady(probe: () => Promise<unknown>, options: ReadinessOptions): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
+  const tail = (): Promise<string> => (options.logTail ? options.logTail().catch(() => '') : logTail(options.logFile));
   let lastError: unknown;
   for (;;) {
     if (options.process && !options.process.running) {
       const status = options.process.exitStatus;
       throw new Error(
-        `${options.what} exited before it was ready (code ${status?.code}, signal ${status?.signal}); log tail:\n${await logTail(options.logFile)}`,
+        `${options.what} exited before it was ready (code ${status?.code}, signal ${status?.signal}); log tail:\n${await tail()}`,
       );
+    }
+    if (options.exited && (await options.exited().catch(() => false))) {
+      throw new Error(`${options.what} exited before it was ready; log tail:\n${await tail()}`);
     }
     try {
       await probe();
@@ -42,7 +50,7 @@ export async function waitUntilReady(probe: () => Promise<unknown>, options: Rea
     await sleep(options.intervalMs ?? 50);
   }
   const reason = lastError instanceof Error ? lastError.message : String(lastError);
-  throw new Error(`${options.what} not ready after ${options.timeoutMs} ms (last error: ${reason}); log tail:\n${await logTail(options.logFile)}`);
+  throw new Error(`${options.what} not ready after ${options.timeoutMs} ms (last error: ${reason}); log tail:\n${await tail()}`);
 }
 
 /** Rejects after ms unless the promise settles first (probes must never hang a health check). */

@@ -25,10 +25,18 @@ export function dockerAvailable(env: NodeJS.ProcessEnv = process.env): Promise<b
   });
 }
 
-/** auto → testcontainers when a Docker engine answers, else native. TIDEMARK_PROVIDER overrides auto. */
-export async function selectProvider(choice: ProviderChoice = 'auto', env: NodeJS.ProcessEnv = process.env): Promise<ProviderName> {
+/**
+ * The provider a choice names, looking only at whether a Docker engine answers: auto →
+ * testcontainers if one does, else native; TIDEMARK_PROVIDER overrides auto. Whether its images
+ * can be had is decided on top of this by chooseProvider (choose-provider.ts).
+ */
+export async function selectProvider(
+  choice: ProviderChoice = 'auto',
+  env: NodeJS.ProcessEnv = process.env,
+  docker: (env: NodeJS.ProcessEnv) => Promise<boolean> = dockerAvailable,
+): Promise<ProviderName> {
   const effective = choice === 'auto' ? (env.TIDEMARK_PROVIDER as ProviderChoice | undefined) ?? 'auto' : choice;
   if (effective === 'native' || effective === 'testcontainers') return effective;
   if (effective !== 'auto') throw new Error(`unknown provider "${effective}": use native, testcontainers or auto`);
-  return (await dockerAvailable(env)) ? 'testcontainers' : 'native';
+  return (await docker(env)) ? 'testcontainers' : 'native';
 }

@@ -20,6 +20,9 @@ export interface Topology {
   down(): Promise<void>;
 }
 
+/** What a provider adds to TopologyInfo beyond the services (testcontainers: images and session). */
+export type TopologyExtras = Pick<TopologyInfo, 'images' | 'imageSet' | 'session'>;
+
 /** The Topology both providers return: handles plus a teardown. */
 export class RunningTopology implements Topology {
   private teardown: Promise<void> | undefined;
@@ -30,6 +33,7 @@ export class RunningTopology implements Topology {
     private readonly handles: ReadonlyMap<ServiceName, ServiceHandle>,
     private readonly stopAll: () => Promise<void>,
     readonly root: string | undefined = undefined,
+    private readonly extras: TopologyExtras = {},
   ) {}
 
   get names(): ServiceName[] {
@@ -53,6 +57,7 @@ export class RunningTopology implements Topology {
       toxiproxyUrl: this.toxiproxy.url,
       services: [...this.handles.values()].map((h) => h.info()),
       ...(this.root ? { root: this.root } : {}),
+      ...this.extras,
     };
   }
 

@@ -89,4 +89,10 @@ export interface TopologyInfo {
   readonly services: readonly ServiceInfo[];
   /** Native provider: the temp root holding every data dir and log. */
   readonly root?: string;
+  /** Testcontainers provider: the image of each kind of server (and of toxiproxy). */
+  readonly images?: Readonly<Record<string, string>>;
+  /** Testcontainers provider: which image set those come from. */
+  readonly imageSet?: 'local' | 'official';
+  /** Testcontainers provider: the label every container and network of this topology carries. */
+  readonly session?: string;
 }

@@ -27,6 +27,10 @@ export const APICURIO_CONFIG_INDEX_VERSION = '0.1.10.Final';
 /** Stands in for `com.github.everit-org.json-schema`, a JitPack-only coordinate. */
 export const EVERIT_JSON_SCHEMA_VERSION = '1.14.2';
 
+/** NATS for the local image (the native provider uses Debian's nats-server); matches the official nats:2.10. */
+export const NATS_MODULE = 'github.com/nats-io/nats-server/v2';
+export const NATS_IMAGE_VERSION = 'v2.10.29';
+
 /** Debian packages providing the database and broker servers. */
 /** Servers for the native provider, plus Chromium for the report/playground browser tests. */
 export const APT_SERVER_PACKAGES = ['mariadb-server', 'postgresql', 'redis-server', 'nats-server', 'chromium'] as const;

@@ -12,7 +12,9 @@ export const RUN_USAGE = `usage: tidemark-chaos run --scenario <name|all|random|
   --scenario s      a scenario name (scenarios/<s>.yaml), all (every scenario, destructive ones
                     last), random (fast-check fault schedules), or a path to a scenario file
   --source s        mysql | postgres | both (default both; each scenario runs for the families it lists)
-  --provider p      native | testcontainers | auto (default auto: testcontainers if Docker answers)
+  --provider p      native | testcontainers | auto (default auto: testcontainers if Docker answers
+                    and its images can be had, else native)
+  --images set      testcontainers images: local | official | auto (default $TIDEMARK_IMAGES, else auto)
   --seed n          workload and schedule seed (default: time-based, printed)
   --runs k          random: schedules to try (default 10); others: run each scenario k times
   --report dir      write report.json, junit.xml and report.html into dir
@@ -31,6 +33,8 @@ export interface RunArgs {
   readonly scenario: string | null;
   readonly source: SourceChoice;
   readonly provider: 'native' | 'testcontainers' | 'auto';
+  /** testcontainers: which image set (null: $TIDEMARK_IMAGES, else auto). */
+  readonly images: 'local' | 'official' | 'auto' | null;
   readonly seed: number;
   /** Whether --seed was given (otherwise it is printed so the run can be repeated). */
   readonly seedGiven: boolean;
@@ -55,6 +59,7 @@ export function parseRunArgs(argv: readonly string[], now = Date.now()): RunArgs
       scenario: { type: 'string', short: 's' },
       source: { type: 'string', default: 'both' },
       provider: { type: 'string', default: 'auto' },
+      images: { type: 'string' },
       seed: { type: 'string' },
       runs: { type: 'string' },
       report: { type: 'string' },
@@ -69,6 +74,7 @@ export function parseRunArgs(argv: readonly string[], now = Date.now()): RunArgs
   if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}"`);
   const source = oneOf('--source', values.source!, ['mysql', 'postgres', 'both'] as const);
   const provider = oneOf('--provider', values.provider!, ['native', 'testcontainers', 'auto'] as const);
+  const images = values.images === undefined ? null : oneOf('--images', values.images, ['local', 'official', 'auto'] as const);
   const mutation = values.mutation === undefined ? null : oneOf('--mutation', values.mutation, ALL_MUTATIONS);
   const seed = values.seed === undefined ? now % 1_000_000 : integer('--seed', values.seed, 0);
   const runs = values.runs === undefined ? null : integer('--runs', values.runs, 1);
@@ -76,7 +82,7 @@ export function parseRunArgs(argv: readonly string[], now = Date.now()): RunArgs
   const rows = values.rows === undefined ? null : integer('--rows', values.rows, 1);
   const duration = values.duration === undefined ? null : minutes(values.duration);
   for (const a of values.set ?? []) if (!/^[A-Za-z_][\w.]*=/.test(a)) throw new Error(`--set expects path=value (e.g. batch.max_events=4000), got "${a}"`);
-  return { scenario: values.scenario ?? null, source, provider, seed, seedGiven: values.seed !== undefined, runs, report: values.report ?? null, mutation, list: values.list!, help: values.help!, rows, duration, set: values.set ?? [] };
+  return { scenario: values.scenario ?? null, source, provider, images, seed, seedGiven: values.seed !== undefined, runs, report: values.report ?? null, mutation, list: values.list!, help: values.help!, rows, duration, set: values.set ?? [] };
 }
 
 function oneOf<const T extends readonly string[]>(flag: string, value: string, allowed: T): T[number] {

@@ -1,89 +1,92 @@
 import { describe, expect, it } from 'vitest';
+import { imagesOf } from '../../../chaos/src/infra/images/image-choice.js';
+import { POSTGRES_SETTINGS } from '../../../chaos/src/infra/native/postgres.js';
+import { loadContainerScripts } from '../../../chaos/src/infra/testcontainers/container-scripts.js';
 import { demuxDockerLogs } from '../../../chaos/src/infra/testcontainers/container-service.js';
-import {
-  IMAGES, serviceContainerSpec, toxiproxyContainerSpec, toxiproxyProxies, type SpecContext,
-} from '../../../chaos/src/infra/testcontainers/container-specs.js';
-import { MYSQL8_INIT_SQL, MYSQL8_PROMOTE_SQL, mysql8FollowSql } from '../../../chaos/src/infra/testcontainers/mysql8-sql.js';
+import { serviceContainerSpec, toxiproxyContainerSpec, toxiproxyProxies, type SpecContext } from '../../../chaos/src/infra/testcontainers/container-specs.js';
+import { MYSQL8_PROMOTE_SQL, mysql8FollowSql } from '../../../chaos/src/infra/testcontainers/mysql8-sql.js';
 import type { ServiceName } from '../../../chaos/src/infra/types.js';
 
-/** The testcontainers provider cannot run without a Docker engine; its container specs are pure and tested here. */
+/** Container specs are pure data: what the testcontainers provider creates, checked without Docker. */
 const services: ServiceName[] = ['mysql', 'mysql-b', 'postgres', 'postgres-b', 'kafka', 'redis', 'nats'];
-const ctx: SpecContext = {
-  services,
-  advertisedHost: 'localhost',
-  kafkaClusterId: 'cluster-1',
-  hostPorts: {
-    direct: { mysql: 21001, 'mysql-b': 21002, postgres: 21003, 'postgres-b': 21004, kafka: 21005, redis: 21006, nats: 21007 },
-    proxy: { mysql: 22001, 'mysql-b': 22002, postgres: 22003, 'postgres-b': 22004, kafka: 22005, redis: 22006, nats: 22007 },
-    toxiproxyApi: 23000,
-  },
-};
+const refs = (set: 'local' | 'official') => Object.fromEntries(imagesOf(set, ['mysql', 'postgres', 'kafka', 'redis', 'nats', 'toxiproxy'], {}).map((i) => [i.key, i.ref])) as SpecContext['images'];
 
-describe('testcontainers container specs', () => {
-  it('uses the pinned images', () => {
-    expect(services.map((s) => serviceContainerSpec(s, ctx).image)).toEqual([
-      'mysql:8.4', 'mysql:8.4', 'postgres:16', 'postgres:16', 'apache/kafka:3.9.1', IMAGES.redis, IMAGES.nats,
-    ]);
+describe('testcontainers container specs', async () => {
+  const ctx: SpecContext = {
+    services,
+    endpointHost: '127.0.0.1',
+    kafkaClusterId: 'cluster-1',
+    images: refs('official'),
+    scripts: await loadContainerScripts(),
+    hostPorts: {
+      direct: { mysql: 21001, 'mysql-b': 21002, postgres: 21003, 'postgres-b': 21004, kafka: 21005, redis: 21006, nats: 21007 },
+      proxy: { mysql: 22001, 'mysql-b': 22002, postgres: 22003, 'postgres-b': 22004, kafka: 22005, redis: 22006, nats: 22007 },
+      kafkaProxiedListener: 22100,
+      toxiproxyApi: 23000,
+    },
+  };
+
+  it('takes every image from the chosen set: the same spec runs official and local images', () => {
+    expect(services.map((s) => serviceContainerSpec(s, ctx).image)).toEqual(['mysql:8.4', 'mysql:8.4', 'postgres:16', 'postgres:16', 'apache/kafka:3.9.1', 'redis:7.2', 'nats:2.10']);
     expect(toxiproxyContainerSpec(ctx).image).toBe('ghcr.io/shopify/toxiproxy:2.12.0');
+    const local = { ...ctx, images: refs('local') };
+    expect(serviceContainerSpec('mysql-b', local).image).toBe('tidemark-local/mariadb:10.11');
+    expect(serviceContainerSpec('postgres', local).image).toBe('tidemark-local/postgres:15');
+    const { image: _official, ...officialRest } = serviceContainerSpec('kafka', ctx);
+    const { image: _local, ...localRest } = serviceContainerSpec('kafka', local);
+    expect(localRest).toEqual(officialRest);
   });
 
-  it('runs MySQL 8.4 with GTIDs and a ROW/FULL binlog; the replica is super-read-only', () => {
+  it('runs the MySQL family through docker/scripts/mysql-server.sh; the replica starts read-only', () => {
     const primary = serviceContainerSpec('mysql', ctx);
-    expect(primary.command).toEqual(expect.arrayContaining(['--server-id=1', '--gtid-mode=ON', '--enforce-gtid-consistency=ON', '--binlog-format=ROW', '--binlog-row-image=FULL', '--log-replica-updates=ON']));
-    expect(primary.command).not.toContain('--super-read-only=ON');
+    expect(primary.entrypoint).toEqual(['sh', '/tidemark/mysql-server.sh']);
+    expect(primary.env).toEqual({ SERVER_ID: '1' });
+    expect(primary.files.map((f) => f.target)).toEqual(['/tidemark/mysql-server.sh', '/tidemark/mysql-init.sql']);
+    expect(primary.files[1]?.content).toContain("CREATE USER 'cdc'@'%'");
     expect(primary.ports).toEqual([{ container: 3306, host: 21001 }]);
-    expect(primary.env).toEqual({ MYSQL_ALLOW_EMPTY_PASSWORD: 'yes' });
-    const replica = serviceContainerSpec('mysql-b', ctx);
-    expect(replica.command).toEqual(expect.arrayContaining(['--server-id=2', '--super-read-only=ON']));
-  });
-
-  it('creates the MySQL users without binlogging them, so the replica can replay from the start', () => {
-    expect(MYSQL8_INIT_SQL.trimStart().startsWith('SET SESSION sql_log_bin = 0;')).toBe(true);
-    expect(serviceContainerSpec('mysql', ctx).files[0]).toEqual({ target: '/docker-entrypoint-initdb.d/00-tidemark.sql', content: MYSQL8_INIT_SQL });
+    expect(serviceContainerSpec('mysql-b', ctx).env).toEqual({ SERVER_ID: '2', TIDEMARK_REPLICA: '1' });
     expect(mysql8FollowSql('mysql', 3306)[0]).toMatch(/SOURCE_HOST='mysql', SOURCE_PORT=3306.*SOURCE_AUTO_POSITION=1/);
     expect(MYSQL8_PROMOTE_SQL).toContain('RESET REPLICA ALL');
   });
 
-  it('runs Postgres with logical WAL and trust auth; the standby clones its primary with pg_basebackup', () => {
+  it('runs Postgres as user postgres with the native settings; the standby clones its primary by name', () => {
     const primary = serviceContainerSpec('postgres', ctx);
-    expect(primary.env).toMatchObject({ POSTGRES_HOST_AUTH_METHOD: 'trust', POSTGRES_DB: 'tidemark' });
-    expect(primary.command).toEqual(expect.arrayContaining(['-c', 'wal_level=logical']));
-    expect(primary.files[0]?.content).toContain('host replication all all trust');
-    const standby = serviceContainerSpec('postgres-b', ctx);
-    expect(standby.user).toBe('postgres');
-    expect(standby.entrypoint?.[2]).toMatch(/pg_basebackup -h postgres -p 5432 -U postgres -D "\$PGDATA" -R -X stream/);
-    expect(standby.entrypoint?.[2]).toMatch(/exec postgres .*wal_level=logical/);
+    expect(primary.user).toBe('postgres');
+    expect(primary.command).toEqual(Object.entries(POSTGRES_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]));
+    expect(primary.env).toEqual({ PGDATA: '/var/lib/postgresql/data', POSTGRES_DB: 'tidemark' });
+    expect(primary.stopSignal).toBe('SIGINT');
+    expect(serviceContainerSpec('postgres-b', ctx).env).toMatchObject({ PRIMARY_HOST: 'postgres', PRIMARY_PORT: '5432' });
   });
 
-  it('configures Kafka through env: PROXIED advertises the Toxiproxy host port, DIRECT its own', () => {
+  it('configures Kafka: PROXIED advertises the proxy, DIRECT binds and advertises its published port', () => {
     const kafka = serviceContainerSpec('kafka', ctx);
     expect(kafka.env).toMatchObject({
       CLUSTER_ID: 'cluster-1',
-      KAFKA_PROCESS_ROLES: 'broker,controller',
-      KAFKA_LISTENERS: 'PROXIED://0.0.0.0:9092,DIRECT://0.0.0.0:9094,CONTROLLER://0.0.0.0:9093',
-      KAFKA_ADVERTISED_LISTENERS: 'PROXIED://localhost:22005,DIRECT://localhost:21005',
-      KAFKA_CONTROLLER_QUORUM_VOTERS: '1@kafka:9093',
-      KAFKA_INTER_BROKER_LISTENER_NAME: 'DIRECT',
-      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+      KAFKA_CFG_PROCESS_ROLES: 'broker,controller',
+      KAFKA_CFG_LISTENERS: 'PROXIED://0.0.0.0:9092,DIRECT://0.0.0.0:21005,CONTROLLER://0.0.0.0:9093',
+      KAFKA_CFG_ADVERTISED_LISTENERS: 'PROXIED://127.0.0.1:22005,DIRECT://127.0.0.1:21005',
+      KAFKA_CFG_INTER_BROKER_LISTENER_NAME: 'DIRECT',
+      KAFKA_CFG_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+      KAFKA_CFG_LOG_DIRS: '/var/lib/kafka/data',
     });
-    expect(kafka.ports).toEqual([{ container: 9094, host: 21005 }]);
+    expect(kafka.ports).toEqual([{ container: 21005, host: 21005 }, { container: 9092, host: 22100 }]);
   });
 
-  it('runs Redis with appendonly and NATS with JetStream', () => {
-    expect(serviceContainerSpec('redis', ctx).command).toEqual(['redis-server', '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']);
-    expect(serviceContainerSpec('nats', ctx).command).toEqual(['-js', '-sd', '/data']);
+  it('runs Redis with an fsynced append-only file and NATS with JetStream', () => {
+    expect(serviceContainerSpec('redis', ctx).command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'always', '--protected-mode', 'no']));
+    expect(serviceContainerSpec('nats', ctx).command).toEqual(['-p', '4222', '-js', '-sd', '/data']);
   });
 
-  it('binds every port to a fixed host port, so a stopped container comes back on the same one', () => {
+  it('puts Toxiproxy on the host network with its API on the planned host port', () => {
+    const toxiproxy = toxiproxyContainerSpec(ctx);
+    expect(toxiproxy).toMatchObject({ networkMode: 'host', command: ['-host', '127.0.0.1', '-port', '23000'], ports: [] });
+  });
+
+  it('binds every server port to a fixed host port, so a stopped container comes back on the same one', () => {
     for (const s of services) expect(serviceContainerSpec(s, ctx).ports.every((p) => p.host > 0)).toBe(true);
-    expect(toxiproxyContainerSpec(ctx).ports).toEqual([
-      { container: 8474, host: 23000 },
-      ...services.map((s, i) => ({ container: 8666 + i, host: ctx.hostPorts.proxy[s] })),
-    ]);
   });
 
-  it('creates one proxy per service, upstream by network alias (Kafka: its PROXIED listener)', () => {
+  it('defines the compose proxies by network alias (Kafka: its PROXIED listener)', () => {
     expect(toxiproxyProxies(services)).toEqual([
       { name: 'mysql', listen: '0.0.0.0:8666', upstream: 'mysql:3306' },
       { name: 'mysql-b', listen: '0.0.0.0:8667', upstream: 'mysql-b:3306' },
@@ -97,6 +100,7 @@ describe('testcontainers container specs', () => {
 
   it('fails clearly when a host port was not planned', () => {
     expect(() => serviceContainerSpec('redis', { ...ctx, hostPorts: { ...ctx.hostPorts, direct: {} } })).toThrow(/no host port planned for redis/);
+    expect(() => serviceContainerSpec('kafka', { ...ctx, hostPorts: { ...ctx.hostPorts, kafkaProxiedListener: undefined } })).toThrow(/kafka PROXIED listener/);
   });
 
   it('strips Docker log frame headers', () => {

@@ -5,6 +5,7 @@ import { allocatePort } from '../ports.js';
 import { probeMysql } from '../probes.js';
 import { ManagedProcess, type LaunchSpec } from '../process/managed-process.js';
 import { waitUntilReady } from '../readiness.js';
+import { waitMariadbReplicating } from '../replication.js';
 import type { Endpoint, ServiceInfo } from '../types.js';
 import { mariadbd, mariadbInstallDb } from './binaries.js';
 import { MARIADB_PROMOTE_SQL, MARIADB_ROOT, MARIADB_TEMPLATE_SQL, mariadbFollowSql } from './mariadb-sql.js';
@@ -111,15 +112,7 @@ export function mariadbRecipe(options: MariadbRecipeOptions): ServerRecipe {
     async afterFirstStart() {
       if (!primary) return;
       await mysqlRun(info.direct, MARIADB_ROOT, mariadbFollowSql(primary));
-      await waitUntilReady(
-        async () => {
-          const [status] = await mysqlRun(info.direct, MARIADB_ROOT, ['SHOW SLAVE STATUS']);
-          if (status?.Slave_IO_Running !== 'Yes' || status?.Slave_SQL_Running !== 'Yes') {
-            throw new Error(`replication not running: IO=${status?.Slave_IO_Running} SQL=${status?.Slave_SQL_Running} ${status?.Last_IO_Error ?? ''}`);
-          }
-        },
-        { what: `${info.name} replication`, timeoutMs: 30_000, logFile: join(dir, 'error.log') },
-      );
+      await waitMariadbReplicating(info.direct, info.name, join(dir, 'error.log'));
     },
     async promote() {
       await mysqlRun(info.direct, MARIADB_ROOT, MARIADB_PROMOTE_SQL);

@@ -5,6 +5,7 @@ import { allocatePort } from '../ports.js';
 import { probePostgres } from '../probes.js';
 import { ManagedProcess, type LaunchSpec } from '../process/managed-process.js';
 import { waitUntilReady } from '../readiness.js';
+import { promotePostgres, waitStandbyStreaming } from '../replication.js';
 import type { Credentials, Endpoint, ServiceInfo } from '../types.js';
 import { postgresBinDir, postgresRunAs } from './binaries.js';
 import type { ServerRecipe } from './native-service.js';
@@ -18,24 +19,27 @@ export const POSTGRES_SUPERUSER: Credentials = { user: 'postgres', password: 'po
 type RunAs = { uid: number; gid: number } | undefined;
 
 /**
- * postgres flags: logical decoding for CDC, room for many slots/senders, a standby that serves
- * reads, and WAL kept around so a standby or a slow slot is not cut off. fsync=off only gives up
- * durability against an OS crash; a SIGKILLed postmaster loses nothing it acknowledged.
+ * Settings of every Postgres in a topology, native or in a container: logical decoding for CDC,
+ * room for many slots/senders, a standby that serves reads, and WAL kept around so a standby or a
+ * slow slot is not cut off. fsync=off only gives up durability against an OS crash; a SIGKILLed
+ * postmaster loses nothing it acknowledged.
  */
+export const POSTGRES_SETTINGS: Readonly<Record<string, string | number>> = {
+  wal_level: 'logical',
+  max_replication_slots: 20,
+  max_wal_senders: 20,
+  hot_standby: 'on',
+  wal_keep_size: '256MB',
+  wal_log_hints: 'on',
+  fsync: 'off',
+};
+
+/** `-c name=value` pairs. */
+export const settingFlags = (settings: Readonly<Record<string, string | number>>): string[] => Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+
+/** postgres flags for a native server on 127.0.0.1 with its socket in its own dir. */
 export function postgresArgs(dataDir: string, socketDir: string, port: number): string[] {
-  const settings: Record<string, string | number> = {
-    listen_addresses: '127.0.0.1',
-    unix_socket_directories: socketDir,
-    wal_level: 'logical',
-    max_replication_slots: 20,
-    max_wal_senders: 20,
-    hot_standby: 'on',
-    wal_keep_size: '256MB',
-    wal_log_hints: 'on',
-    fsync: 'off',
-    logging_collector: 'off',
-  };
-  return ['-D', dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  return ['-D', dataDir, '-p', String(port), ...settingFlags({ listen_addresses: '127.0.0.1', unix_socket_directories: socketDir, ...POSTGRES_SETTINGS, logging_collector: 'off' })];
 }
 
 async function ownDir(dir: string, runAs: RunAs): Promise<void> {
@@ -103,18 +107,8 @@ export function postgresRecipe(options: PostgresRecipeOptions): ServerRecipe {
     },
     probe: () => probePostgres(info.direct, POSTGRES_SUPERUSER),
     async afterFirstStart() {
-      if (!primary) return;
-      await waitUntilReady(
-        async () => {
-          const rows = await pgRun(primary, POSTGRES_SUPERUSER, ["SELECT state FROM pg_stat_replication WHERE state = 'streaming'"]);
-          if (rows.length === 0) throw new Error('standby not streaming yet');
-        },
-        { what: `${info.name} streaming replication`, timeoutMs: 30_000, logFile: join(dir, 'postgres.log') },
-      );
+      if (primary) await waitStandbyStreaming(primary, info.name, join(dir, 'postgres.log'));
     },
-    async promote() {
-      const [row] = await pgRun(info.direct, POSTGRES_SUPERUSER, ['SELECT pg_promote(true, 60) AS promoted']);
-      if (row?.promoted !== true) throw new Error(`${info.name}: pg_promote did not complete within 60 s; see its log`);
-    },
+    promote: () => promotePostgres(info.direct, info.name),
   };
 }

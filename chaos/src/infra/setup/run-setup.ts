@@ -30,7 +30,7 @@ export interface SetupReport {
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** Shows installer output at most every 2 s (unless verbose), so long downloads stay visible but quiet. */
-function throttledProgress(print: (line: string) => void, verbose: boolean, started: number): (line: string) => void {
+export function throttledProgress(print: (line: string) => void, verbose: boolean, started: number): (line: string) => void {
   let lastShown = 0;
   return (line) => {
     const now = Date.now();

@@ -14,51 +14,85 @@ export function demuxDockerLogs(buffer: Buffer): string {
   return offset === 0 ? buffer.toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }
 
-/** A service running in a container; stop/kill/start keep the container (and its data). */
+export interface ContainerServiceOptions {
+  readonly info: ServiceInfo;
+  readonly container: StartedTestContainer;
+  readonly runtime: ContainerRuntimeClient;
+  /** One real client round trip on the direct endpoint. */
+  readonly probe: () => Promise<void>;
+  readonly readyTimeoutMs: number;
+  /** Replicas: turns it into a primary. */
+  readonly promotion?: () => Promise<void>;
+}
+
+/**
+ * A service running in a container. stop/kill/start act on the same container, so it comes back
+ * with its data and its published ports; `pid` is the server's PID on the Docker host (the
+ * container's main process), so kills can be checked like native ones.
+ */
 export class ContainerService implements ReplicaHandle {
-  readonly pid: number | undefined = undefined;
+  private mainPid: number | undefined;
+  private starting: Promise<void> | undefined;
 
-  constructor(
-    private readonly serviceInfo: ServiceInfo,
-    private readonly container: StartedTestContainer,
-    private readonly runtime: ContainerRuntimeClient,
-    private readonly probe: () => Promise<void>,
-    private readonly promotion?: () => Promise<void>,
-  ) {}
+  constructor(private readonly options: ContainerServiceOptions) {}
 
-  get name() { return this.serviceInfo.name; }
-  get kind() { return this.serviceInfo.kind; }
-  get direct() { return this.serviceInfo.direct; }
-  get proxied() { return this.serviceInfo.proxied; }
-  get credentials() { return this.serviceInfo.credentials; }
-  get cdcCredentials() { return this.serviceInfo.cdcCredentials; }
-  get replicaOf() { return this.serviceInfo.replicaOf; }
-  get location() { return this.serviceInfo.location; }
+  get name() { return this.options.info.name; }
+  get kind() { return this.options.info.kind; }
+  get direct() { return this.options.info.direct; }
+  get proxied() { return this.options.info.proxied; }
+  get credentials() { return this.options.info.credentials; }
+  get cdcCredentials() { return this.options.info.cdcCredentials; }
+  get replicaOf() { return this.options.info.replicaOf; }
+  get location() { return this.options.info.location; }
+  get pid(): number | undefined { return this.mainPid; }
+  get containerId(): string { return this.options.container.getId(); }
 
   info(): ServiceInfo {
-    return this.serviceInfo;
+    return this.options.info;
   }
 
   private get docker() {
-    return this.runtime.container.getById(this.container.getId());
+    return this.options.runtime.container.getById(this.containerId);
+  }
+
+  /** Reads the container's state; remembers the main PID while it runs. */
+  async refresh(): Promise<boolean> {
+    const state = await this.options.runtime.container.inspect(this.docker);
+    this.mainPid = state.State.Running && state.State.Pid > 0 ? state.State.Pid : undefined;
+    return state.State.Running;
   }
 
   async stop(): Promise<void> {
-    await this.runtime.container.stop(this.docker, { timeout: 30 });
+    await this.options.runtime.container.stop(this.docker, { timeout: 30 });
+    await this.refresh();
   }
 
   async kill(): Promise<void> {
-    await this.docker.kill({ signal: 'SIGKILL' });
+    await this.docker.kill({ signal: 'SIGKILL' }).catch((err: { statusCode?: number }) => {
+      if (err.statusCode !== 409) throw err; // 409: not running
+    });
     await waitUntilReady(async () => {
-      const state = await this.runtime.container.inspect(this.docker);
-      if (state.State.Running) throw new Error('still running');
+      if (await this.refresh()) throw new Error('still running');
     }, { what: `${this.name} container exit`, timeoutMs: 30_000 });
   }
 
-  async start(): Promise<void> {
-    const state = await this.runtime.container.inspect(this.docker);
-    if (!state.State.Running) await this.runtime.container.start(this.docker);
-    await waitUntilReady(this.probe, { what: this.name, timeoutMs: 120_000, intervalMs: 200 });
+  /** Concurrent callers share one start. */
+  start(): Promise<void> {
+    this.starting ??= this.startOnce().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<void> {
+    if (!(await this.refresh())) await this.options.runtime.container.start(this.docker);
+    await waitUntilReady(this.options.probe, {
+      what: `${this.name} (container ${this.containerId.slice(0, 12)})`,
+      timeoutMs: this.options.readyTimeoutMs,
+      intervalMs: 100,
+      exited: async () => !(await this.refresh()),
+      logTail: () => this.logs().then((text) => text.split('\n').slice(-30).join('\n')),
+    });
   }
 
   async restart(): Promise<void> {
@@ -66,8 +100,9 @@ export class ContainerService implements ReplicaHandle {
     await this.start();
   }
 
-  isUp(): Promise<boolean> {
-    return this.probe().then(() => true, () => false);
+  async isUp(): Promise<boolean> {
+    if (!(await this.refresh())) return false;
+    return this.options.probe().then(() => true, () => false);
   }
 
   async logs(): Promise<string> {
@@ -76,7 +111,7 @@ export class ContainerService implements ReplicaHandle {
   }
 
   async promote(): Promise<void> {
-    if (!this.promotion) throw new Error(`${this.name} is not a replica`);
-    await this.promotion();
+    if (!this.options.promotion) throw new Error(`${this.name} is not a replica`);
+    await this.options.promotion();
   }
 }

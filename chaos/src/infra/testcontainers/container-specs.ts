@@ -1,41 +1,25 @@
 import { randomBytes } from 'node:crypto';
+import type { ServiceImageKey } from '../images/catalog.js';
 import { kafkaSettings } from '../native/kafka-config.js';
+import { POSTGRES_SETTINGS, settingFlags } from '../native/postgres.js';
 import { KIND_OF, PRIMARY_OF, isReplica } from '../spec.js';
 import type { ServiceKind, ServiceName } from '../types.js';
-import { KAFKA_VERSION } from '../versions.js';
-import { MYSQL8_INIT_SQL } from './mysql8-sql.js';
-
-/** Images; pinned so a run is reproducible. */
-export const IMAGES = {
-  mysql: 'mysql:8.4',
-  postgres: 'postgres:16',
-  kafka: `apache/kafka:${KAFKA_VERSION}`,
-  redis: 'redis:7.2',
-  nats: 'nats:2.10',
-  toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
-} as const;
+import type { ContainerScripts } from './container-scripts.js';
 
 /** Ports inside the containers. */
-export const CONTAINER_PORTS = { mysql: 3306, postgres: 5432, kafkaProxied: 9092, kafkaDirect: 9094, kafkaController: 9093, redis: 6379, nats: 4222, toxiproxyApi: 8474 } as const;
-/** What each kind's proxy forwards to (Kafka: the PROXIED listener, which advertises the proxy). */
-const PROXY_UPSTREAM_PORT: Readonly<Record<ServiceKind, number>> = {
-  mysql: CONTAINER_PORTS.mysql,
-  postgres: CONTAINER_PORTS.postgres,
-  kafka: CONTAINER_PORTS.kafkaProxied,
-  redis: CONTAINER_PORTS.redis,
-  nats: CONTAINER_PORTS.nats,
-  // Apicurio's images listen on 8080; the image itself is added with the testcontainers work (issue 11).
-  'schema-registry': 8080,
-};
-/** Toxiproxy container listens for proxy i on 8666 + i (the @testcontainers/toxiproxy convention). */
-export const TOXIPROXY_FIRST_PROXY_PORT = 8666;
+export const CONTAINER_PORTS = { mysql: 3306, postgres: 5432, kafkaProxied: 9092, kafkaController: 9093, redis: 6379, nats: 4222 } as const;
+
+/** Where the entry scripts of docker/scripts are copied in every container that runs one. */
+export const SCRIPTS_DIR = '/tidemark';
 
 /** Everything needed to create one container; pure data, so it is unit-testable without Docker. */
 export interface ContainerSpec {
   readonly name: ServiceName | 'toxiproxy';
   readonly image: string;
-  /** Network alias on the topology's private network. */
-  readonly alias: string;
+  /** Name on the topology's private network (replicas reach their primary by it). */
+  readonly alias?: string;
+  /** `host`: shares the host's network (Toxiproxy, so that its proxies live on the host as in native). */
+  readonly networkMode?: 'host';
   readonly command?: readonly string[];
   readonly entrypoint?: readonly string[];
   readonly user?: string;
@@ -43,24 +27,26 @@ export interface ContainerSpec {
   /** Fixed host bindings, so ports survive a container stop/start (Docker re-randomises unbound ones). */
   readonly ports: readonly { readonly container: number; readonly host: number }[];
   readonly files: readonly { readonly target: string; readonly content: string }[];
-  /** The container port the service's clients use (proxy upstream and direct endpoint). */
-  readonly servicePort: number;
-  /** Log line that means ready (before the real-client probe). */
-  readonly readyLog?: RegExp;
+  /** Graceful stop signal (Postgres: SIGINT = fast shutdown, as in the native provider). */
+  readonly stopSignal?: 'SIGINT' | 'SIGTERM';
 }
 
-/** Host ports chosen in advance for every service (and for Toxiproxy's API and proxies). */
+/** Host ports chosen in advance for every service, its proxy, and Toxiproxy's API. */
 export interface HostPorts {
   readonly direct: Readonly<Partial<Record<ServiceName, number>>>;
   readonly proxy: Readonly<Partial<Record<ServiceName, number>>>;
+  /** Where Kafka's PROXIED listener is published: the upstream of the `kafka` proxy. */
+  readonly kafkaProxiedListener?: number;
   readonly toxiproxyApi: number;
 }
 
-/** Host name under which the host reaches mapped ports (usually localhost). */
 export interface SpecContext {
   readonly services: readonly ServiceName[];
   readonly hostPorts: HostPorts;
-  readonly advertisedHost: string;
+  /** The address clients on the host use for published ports and proxies (127.0.0.1 for a local engine). */
+  readonly endpointHost: string;
+  readonly images: Readonly<Record<ServiceImageKey, string>>;
+  readonly scripts: ContainerScripts;
   readonly kafkaClusterId?: string;
 }
 
@@ -69,78 +55,83 @@ const need = (value: number | undefined, what: string): number => {
   return value;
 };
 
-const POSTGRES_SETTINGS = ['wal_level=logical', 'max_replication_slots=20', 'max_wal_senders=20', 'hot_standby=on', 'wal_keep_size=256MB', 'wal_log_hints=on', 'fsync=off'];
-const postgresCommand = (): string[] => ['postgres', ...POSTGRES_SETTINGS.flatMap((s) => ['-c', s])];
+const script = (ctx: SpecContext, name: keyof ContainerScripts) => ({ target: `${SCRIPTS_DIR}/${name}`, content: ctx.scripts[name] });
 
 function mysqlSpec(name: ServiceName, ctx: SpecContext): ContainerSpec {
-  const serverId = isReplica(name) ? 2 : 1;
   return {
     name,
-    image: IMAGES.mysql,
+    image: ctx.images.mysql,
     alias: name,
-    command: [
-      `--server-id=${serverId}`, '--gtid-mode=ON', '--enforce-gtid-consistency=ON', '--log-bin=mysql-bin',
-      '--binlog-format=ROW', '--binlog-row-image=FULL', '--binlog-row-metadata=FULL', '--log-replica-updates=ON',
-      '--character-set-server=utf8mb4', '--collation-server=utf8mb4_unicode_ci', '--skip-name-resolve',
-      '--innodb-flush-log-at-trx-commit=2', '--sync-binlog=0',
-      ...(isReplica(name) ? ['--read-only=ON', '--super-read-only=ON'] : []),
-    ],
-    env: { MYSQL_ALLOW_EMPTY_PASSWORD: 'yes' },
+    entrypoint: ['sh', `${SCRIPTS_DIR}/mysql-server.sh`],
+    env: { SERVER_ID: isReplica(name) ? '2' : '1', ...(isReplica(name) ? { TIDEMARK_REPLICA: '1' } : {}) },
     ports: [{ container: CONTAINER_PORTS.mysql, host: need(ctx.hostPorts.direct[name], name) }],
-    files: [{ target: '/docker-entrypoint-initdb.d/00-tidemark.sql', content: MYSQL8_INIT_SQL }],
-    servicePort: CONTAINER_PORTS.mysql,
-    readyLog: /ready for connections.*port: 3306/,
+    files: [script(ctx, 'mysql-server.sh'), script(ctx, 'mysql-init.sql')],
+    stopSignal: 'SIGTERM',
   };
 }
 
 function postgresSpec(name: ServiceName, ctx: SpecContext): ContainerSpec {
-  const ports = [{ container: CONTAINER_PORTS.postgres, host: need(ctx.hostPorts.direct[name], name) }];
-  if (!isReplica(name)) {
-    return {
-      name, image: IMAGES.postgres, alias: name, command: postgresCommand(),
-      env: { POSTGRES_HOST_AUTH_METHOD: 'trust', POSTGRES_DB: 'tidemark' },
-      ports,
-      // The image's pg_hba allows replication only from localhost; the standby comes over the network.
-      files: [{ target: '/docker-entrypoint-initdb.d/00-replication.sh', content: 'echo "host replication all all trust" >> "$PGDATA/pg_hba.conf"\n' }],
-      servicePort: CONTAINER_PORTS.postgres,
-    };
-  }
-  const primary = PRIMARY_OF[name as 'postgres-b'];
-  const script = [
-    'set -e',
-    'if [ ! -s "$PGDATA/PG_VERSION" ]; then',
-    '  rm -rf "$PGDATA"/*',
-    `  until pg_basebackup -h ${primary} -p ${CONTAINER_PORTS.postgres} -U postgres -D "$PGDATA" -R -X stream -c fast; do sleep 1; done`,
-    '  chmod 0700 "$PGDATA"',
-    'fi',
-    `exec ${postgresCommand().join(' ')}`,
-  ].join('\n');
+  const standby: Record<string, string> = isReplica(name) ? { PRIMARY_HOST: PRIMARY_OF[name as 'postgres-b'], PRIMARY_PORT: String(CONTAINER_PORTS.postgres) } : {};
   return {
-    name, image: IMAGES.postgres, alias: name, entrypoint: ['bash', '-c', script], user: 'postgres',
-    env: { PGDATA: '/var/lib/postgresql/data' }, ports, files: [], servicePort: CONTAINER_PORTS.postgres,
+    name,
+    image: ctx.images.postgres,
+    alias: name,
+    entrypoint: ['sh', `${SCRIPTS_DIR}/postgres-server.sh`],
+    command: settingFlags(POSTGRES_SETTINGS),
+    user: 'postgres',
+    env: { PGDATA: '/var/lib/postgresql/data', POSTGRES_DB: 'tidemark', ...standby },
+    ports: [{ container: CONTAINER_PORTS.postgres, host: need(ctx.hostPorts.direct[name], name) }],
+    files: [script(ctx, 'postgres-server.sh')],
+    stopSignal: 'SIGINT',
   };
 }
 
+/**
+ * The broker's DIRECT listener binds inside the container on the same port number it is
+ * published at: it advertises 127.0.0.1:<that port>, which the broker itself dials for its own
+ * inter-broker traffic (e.g. transaction markers), so the address must work inside too.
+ */
 function kafkaSpec(ctx: SpecContext): ContainerSpec {
-  const directHost = need(ctx.hostPorts.direct.kafka, 'kafka');
-  const proxyHost = need(ctx.hostPorts.proxy.kafka, 'kafka proxy');
+  const direct = need(ctx.hostPorts.direct.kafka, 'kafka');
   const settings = kafkaSettings(
     {
-      proxied: { bind: `0.0.0.0:${CONTAINER_PORTS.kafkaProxied}`, advertised: `${ctx.advertisedHost}:${proxyHost}` },
-      direct: { bind: `0.0.0.0:${CONTAINER_PORTS.kafkaDirect}`, advertised: `${ctx.advertisedHost}:${directHost}` },
-      controller: { bind: `0.0.0.0:${CONTAINER_PORTS.kafkaController}`, voter: `kafka:${CONTAINER_PORTS.kafkaController}` },
+      proxied: { bind: `0.0.0.0:${CONTAINER_PORTS.kafkaProxied}`, advertised: `${ctx.endpointHost}:${need(ctx.hostPorts.proxy.kafka, 'kafka proxy')}` },
+      direct: { bind: `0.0.0.0:${direct}`, advertised: `${ctx.endpointHost}:${direct}` },
+      controller: { bind: `0.0.0.0:${CONTAINER_PORTS.kafkaController}`, voter: `localhost:${CONTAINER_PORTS.kafkaController}` },
     },
     '/var/lib/kafka/data',
   );
-  // The apache/kafka image maps KAFKA_FOO_BAR to foo.bar.
-  const env = Object.fromEntries(Object.entries(settings).map(([k, v]) => [`KAFKA_${k.toUpperCase().replaceAll('.', '_')}`, v]));
   return {
-    name: 'kafka', image: IMAGES.kafka, alias: 'kafka',
-    env: { ...env, CLUSTER_ID: ctx.kafkaClusterId ?? randomBytes(16).toString('base64url'), KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m' },
-    ports: [{ container: CONTAINER_PORTS.kafkaDirect, host: directHost }],
-    files: [], servicePort: CONTAINER_PORTS.kafkaDirect, readyLog: /Kafka Server started/,
+    name: 'kafka',
+    image: ctx.images.kafka,
+    alias: 'kafka',
+    entrypoint: ['sh', `${SCRIPTS_DIR}/kafka-server.sh`],
+    env: {
+      ...kafkaEnv(settings),
+      CLUSTER_ID: ctx.kafkaClusterId ?? randomBytes(16).toString('base64url'),
+      KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m',
+    },
+    ports: [
+      { container: direct, host: direct },
+      { container: CONTAINER_PORTS.kafkaProxied, host: need(ctx.hostPorts.kafkaProxiedListener, 'kafka PROXIED listener') },
+    ],
+    files: [script(ctx, 'kafka-server.sh')],
+    stopSignal: 'SIGTERM',
   };
 }
+
+/** Broker settings as the KAFKA_CFG_<NAME> variables docker/scripts/kafka-server.sh turns back into server.properties. */
+export function kafkaEnv(settings: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [`KAFKA_CFG_${k.toUpperCase().replaceAll('.', '_')}`, v]));
+}
+
+/** Redis as the native provider runs it (appendfsync always, see native/redis.ts); protected mode off for clients via Docker's port mapping. */
+export const REDIS_COMMAND = [
+  'redis-server', '--port', String(CONTAINER_PORTS.redis), '--protected-mode', 'no', '--dir', '/data',
+  '--appendonly', 'yes', '--appendfsync', 'always', '--save', '',
+] as const;
+
+export const NATS_COMMAND = ['-p', String(CONTAINER_PORTS.nats), '-js', '-sd', '/data'] as const;
 
 /** The container for one service. */
 export function serviceContainerSpec(name: ServiceName, ctx: SpecContext): ContainerSpec {
@@ -153,35 +144,51 @@ export function serviceContainerSpec(name: ServiceName, ctx: SpecContext): Conta
     case 'kafka':
       return kafkaSpec(ctx);
     case 'redis':
-      return { name, image: IMAGES.redis, alias: name, command: ['redis-server', '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], env: {}, ports: direct(CONTAINER_PORTS.redis), files: [], servicePort: CONTAINER_PORTS.redis };
+      return { name, image: ctx.images.redis, alias: name, command: [...REDIS_COMMAND], env: {}, ports: direct(CONTAINER_PORTS.redis), files: [], stopSignal: 'SIGTERM' };
     case 'nats':
-      return { name, image: IMAGES.nats, alias: name, command: ['-js', '-sd', '/data'], env: {}, ports: direct(CONTAINER_PORTS.nats), files: [], servicePort: CONTAINER_PORTS.nats };
+      return { name, image: ctx.images.nats, alias: name, command: [...NATS_COMMAND], env: {}, ports: direct(CONTAINER_PORTS.nats), files: [], stopSignal: 'SIGTERM' };
     case 'schema-registry':
-      throw new Error('the testcontainers provider has no schema-registry image yet; use --provider native (docs/infrastructure.md)');
+      throw new Error(CONTAINERLESS_MESSAGE);
   }
 }
 
-/** Toxiproxy's listen port inside its container for the i-th service of the topology. */
-export function toxiproxyListenPort(services: readonly ServiceName[], name: ServiceName): number {
-  const index = services.indexOf(name);
-  if (index < 0) throw new Error(`${name} is not in this topology`);
-  return TOXIPROXY_FIRST_PROXY_PORT + index;
-}
+/** Services without an image in the catalog yet: the provider refuses them (auto runs them natively). */
+export const CONTAINERLESS_SERVICES: readonly ServiceName[] = ['schema-registry'];
+export const CONTAINERLESS_MESSAGE = 'the testcontainers provider has no schema-registry image yet; use --provider native (docs/infrastructure.md)';
 
+/**
+ * Toxiproxy on the host's network: its API and every proxy listen on host addresses, and it
+ * reaches each server at its published port, exactly like the native provider's toxiproxy-server.
+ * So every address in the topology is a host address, and the harness can add proxies later
+ * (the HTTP receiver, the workload's failover proxy) and switch upstreams to any server.
+ */
 export function toxiproxyContainerSpec(ctx: SpecContext): ContainerSpec {
   return {
-    name: 'toxiproxy', image: IMAGES.toxiproxy, alias: 'toxiproxy', env: {},
-    ports: [
-      { container: CONTAINER_PORTS.toxiproxyApi, host: ctx.hostPorts.toxiproxyApi },
-      ...ctx.services.map((s) => ({ container: toxiproxyListenPort(ctx.services, s), host: need(ctx.hostPorts.proxy[s], `${s} proxy`) })),
-    ],
-    files: [], servicePort: CONTAINER_PORTS.toxiproxyApi,
+    name: 'toxiproxy',
+    image: ctx.images.toxiproxy,
+    networkMode: 'host',
+    command: ['-host', ctx.endpointHost, '-port', String(ctx.hostPorts.toxiproxyApi)],
+    env: {},
+    ports: [],
+    files: [],
+    stopSignal: 'SIGTERM',
   };
 }
 
-/** Proxy definitions for Toxiproxy's API: listen inside its container, upstream by network alias. */
+/** What each kind's proxy forwards to inside docker-compose.chaos.yml's network (Kafka: its PROXIED listener). */
+const COMPOSE_UPSTREAM_PORT: Readonly<Record<ServiceKind, number>> = {
+  mysql: CONTAINER_PORTS.mysql,
+  postgres: CONTAINER_PORTS.postgres,
+  kafka: CONTAINER_PORTS.kafkaProxied,
+  redis: CONTAINER_PORTS.redis,
+  nats: CONTAINER_PORTS.nats,
+  'schema-registry': 8080, // Apicurio's images listen on 8080
+};
+
+/** Compose's Toxiproxy listens for proxy i on 8666 + i. */
+export const COMPOSE_FIRST_PROXY_PORT = 8666;
+
+/** docker-compose.chaos.yml's proxies (toxiproxy.chaos.json): by network alias, since there Toxiproxy is a container among the others. */
 export function toxiproxyProxies(services: readonly ServiceName[]): { name: ServiceName; listen: string; upstream: string }[] {
-  return services.map((name) => {
-    return { name, listen: `0.0.0.0:${toxiproxyListenPort(services, name)}`, upstream: `${name}:${PROXY_UPSTREAM_PORT[KIND_OF[name]]}` };
-  });
+  return services.map((name, index) => ({ name, listen: `0.0.0.0:${COMPOSE_FIRST_PROXY_PORT + index}`, upstream: `${name}:${COMPOSE_UPSTREAM_PORT[KIND_OF[name]]}` }));
 }
