@@ -9,8 +9,9 @@ import type { SourceChoice } from './plan.js';
 export const RUN_USAGE = `usage: tidemark-chaos run --scenario <name|all|random|file.yaml> [options]
        npm run chaos -- --scenario <name|all|random|file.yaml> [options]
 
-  --scenario s      a scenario name (scenarios/<s>.yaml), all (every scenario, destructive ones
-                    last), random (fast-check fault schedules), or a path to a scenario file
+  --scenario s      a scenario name (scenarios/<s>.yaml) or several (a,b,c), all (every scenario,
+                    destructive ones last), random (fast-check fault schedules), or a path to a
+                    scenario file
   --source s        mysql | postgres | both (default both; each scenario runs for the families it lists)
   --provider p      native | testcontainers | auto (default auto: testcontainers if Docker answers
                     and its images can be had, else native)

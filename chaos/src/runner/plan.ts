@@ -21,6 +21,7 @@ export const LONG_TAG = 'long';
  * printed). A file outside a scenarios directory uses the repository's pipeline templates.
  */
 export function selectScenarios(selection: string, scenariosDir: string): LoadedScenario[] {
+  if (selection.includes(',')) return selection.split(',').filter(Boolean).flatMap((one) => selectScenarios(one.trim(), scenariosDir));
   if (selection === 'all') return loadScenarios(scenariosDir).filter((l) => !l.scenario.tags.includes(TEMPLATE_TAG) && !l.scenario.tags.includes(LONG_TAG));
   if (/\.ya?ml$/i.test(selection) || selection.includes('/')) {
     const path = resolve(selection);

@@ -8,12 +8,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../../chaos/src/report/index.js';
+import { LABELS } from '../../../chaos/src/infra/testcontainers/sessions.js';
 import { descendants } from '../../support/processes.js';
+import { TEST_PROVIDER, containersLabelled } from '../../support/provider.js';
 
 const BIN = resolve('chaos/bin/tidemark-chaos.js');
 const FIXTURES = resolve('test/integration/chaos/fixtures');
 
 interface Exit {
+  pid: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -21,7 +24,7 @@ interface Exit {
 
 function chaos(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Exit> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, 'run', '--provider', 'native', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'run', '--provider', TEST_PROVIDER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -29,11 +32,16 @@ function chaos(args: string[], onStderr?: (text: string, child: ReturnType<typeo
       stderr += c.toString();
       onStderr?.(stderr, child);
     });
-    child.on('exit', (code) => done({ code, stdout, stderr }));
+    child.on('exit', (code) => done({ pid: child.pid as number, code, stdout, stderr }));
   });
 }
 
-describe('tidemark-chaos run', () => {
+/** Everything a run left: processes below this test, and (testcontainers) containers it owned. */
+async function leftBehind(run: Exit): Promise<string[]> {
+  return [...descendants().map((pid) => `pid ${pid}`), ...(await containersLabelled(LABELS.ownerPid, String(run.pid)))];
+}
+
+describe(`tidemark-chaos run (${TEST_PROVIDER})`, () => {
   it('lists the scenarios and refuses bad usage with exit code 2', async () => {
     const list = await chaos(['--list']);
     expect(list.code).toBe(0);
@@ -60,7 +68,7 @@ describe('tidemark-chaos run', () => {
     expect(only!.phases!.map((p) => p.name)).toEqual(['setup', 'engine', 'warm-up', 'workload', 'heal', 'catch-up', 'read', 'check', 'teardown']);
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('<testsuite name="runner-smoke (mysql)"');
     expect(existsSync(join(out, 'report.html'))).toBe(true);
-    expect(descendants()).toEqual([]);
+    expect(await leftBehind(run)).toEqual([]);
   }, 180_000);
 
   it('stops on Ctrl-C: exit code 130, everything torn down', async () => {
@@ -74,6 +82,6 @@ describe('tidemark-chaos run', () => {
     expect(sent).toBe(true);
     expect(run.code).toBe(130);
     expect(run.stdout).toContain('0 passed, 1 failed');
-    expect(descendants()).toEqual([]);
+    expect(await leftBehind(run)).toEqual([]);
   }, 180_000);
 });

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InfraState } from '../../../chaos/src/infra/index.js';
+import { LABELS } from '../../../chaos/src/infra/testcontainers/sessions.js';
 import { alive } from '../../support/processes.js';
+import { TEST_PROVIDER, containersLabelled } from '../../support/provider.js';
 
 const BIN = join(import.meta.dirname, '../../../chaos/bin/tidemark-chaos.js');
 const run = promisify(execFile);
@@ -24,7 +26,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string }>
 
 /** Starts `infra up` and resolves once it printed its table and wrote the state file. */
 function infraUp(stateFile: string, services: string): Promise<{ child: ChildProcess; output: () => string; exit: Promise<number | null> }> {
-  const child = spawn('node', [BIN, 'infra', 'up', '--provider', 'native', '--services', services, '--state', stateFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('node', [BIN, 'infra', 'up', '--provider', TEST_PROVIDER, '--services', services, '--state', stateFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -38,7 +40,13 @@ function infraUp(stateFile: string, services: string): Promise<{ child: ChildPro
   });
 }
 
-describe('tidemark-chaos infra up|status|down', () => {
+/** Servers of a recorded topology still running: native processes, or the session's containers. */
+async function running(state: InfraState): Promise<string[]> {
+  const processes = state.processes.filter((p) => alive(p.pid)).map((p) => `${p.service} pid ${p.pid}`);
+  return [...processes, ...(state.topology.session ? await containersLabelled(LABELS.session, state.topology.session) : [])];
+}
+
+describe(`tidemark-chaos infra up|status|down (${TEST_PROVIDER})`, () => {
   let dir: string;
   beforeAll(async () => {
     if (!existsSync(join(import.meta.dirname, '../../../chaos/dist/cli/main.js'))) throw new Error('chaos is not built: run `npx tsc -b` first');
@@ -57,18 +65,21 @@ describe('tidemark-chaos infra up|status|down', () => {
     const state = JSON.parse(await readFile(stateFile, 'utf8')) as InfraState;
     expect(state.ownerPid).toBe(up.child.pid);
     expect(state.topology.services.map((s) => s.name)).toEqual(['redis', 'nats']);
-    expect(state.processes.every((p) => alive(p.pid))).toBe(true);
+    expect(state.topology.provider).toBe(TEST_PROVIDER);
+    expect(await running(state)).toHaveLength(TEST_PROVIDER === 'native' ? 2 : 4); // containers: redis, nats, toxiproxy, network
 
     const status = await cli('infra', 'status', '--state', stateFile);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/nats\s+127\.0\.0\.1:\d+\s+127\.0\.0\.1:\d+\s+healthy/);
+    expect(status.stdout).toContain(`(provider: ${TEST_PROVIDER})`);
+    if (TEST_PROVIDER === 'testcontainers') expect(status.stdout).toMatch(/images \((local|official)\): redis \S+, nats \S+, toxiproxy \S+/);
 
     const down = await cli('infra', 'down', '--state', stateFile);
     expect(down.code).toBe(0);
     expect(await up.exit).toBe(0);
-    expect(state.processes.filter((p) => alive(p.pid))).toEqual([]);
+    expect(await running(state)).toEqual([]);
     expect(existsSync(stateFile)).toBe(false);
-    expect(existsSync(state.topology.root as string)).toBe(false);
+    if (state.topology.root) expect(existsSync(state.topology.root)).toBe(false);
     expect((await cli('infra', 'status', '--state', stateFile)).code).toBe(3);
   }, 120_000);
 
@@ -79,7 +90,7 @@ describe('tidemark-chaos infra up|status|down', () => {
     up.child.kill('SIGINT');
     expect(await up.exit).toBe(0);
     expect(up.output()).toContain('SIGINT: tearing down');
-    expect(state.processes.filter((p) => alive(p.pid))).toEqual([]);
+    expect(await running(state)).toEqual([]);
     expect(existsSync(stateFile)).toBe(false);
   }, 120_000);
 

@@ -1,19 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTopology, type ServiceName, type Topology } from '../../../chaos/src/infra/index.js';
 import { ProcessLedger, alive } from '../../support/processes.js';
+import { TEST_PROVIDER, leftovers, recordServers } from '../../support/provider.js';
 import { kafkaClient, mysqlQuery, pgQuery, redisCall } from './clients.js';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { natsServers } from '../../../chaos/src/infra/index.js';
 
-/** kill() is a real SIGKILL; start() brings the same server back on the same port with its data. */
-describe('kill and start (native)', () => {
+/**
+ * kill() is a real SIGKILL; start() brings the same server back on the same port with its data.
+ * Natively the server is a child process; with testcontainers, the container's main process.
+ */
+describe(`kill and start (${TEST_PROVIDER})`, () => {
   let topology: Topology;
   const ledger = new ProcessLedger();
 
   beforeAll(async () => {
-    topology = await startTopology(['mysql', 'postgres', 'redis', 'nats', 'kafka'], { provider: 'native' });
-    ledger.snapshot();
+    topology = await startTopology(['mysql', 'postgres', 'redis', 'nats', 'kafka'], { provider: TEST_PROVIDER });
+    recordServers(ledger, topology);
   }, 180_000);
   afterAll(async () => {
     await topology?.down();
@@ -107,9 +111,9 @@ describe('kill and start (native)', () => {
     expect(await redisCall(redis.info(), 'proxy', 'XLEN', 'events')).toBe(2);
   }, 60_000);
 
-  it('leaves no process running after down()', async () => {
-    ledger.snapshot();
+  it('leaves nothing running after down()', async () => {
+    recordServers(ledger, topology);
     await topology.down();
-    expect(await ledger.survivors()).toEqual([]);
+    expect(await leftovers(ledger, topology)).toEqual([]);
   }, 60_000);
 });

@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTopology, type ServiceInfo, type Topology } from '../../../chaos/src/infra/index.js';
+import { CONTAINER_PORTS } from '../../../chaos/src/infra/testcontainers/container-specs.js';
 import { ProcessLedger } from '../../support/processes.js';
+import { TEST_PROVIDER, leftovers, recordServers } from '../../support/provider.js';
 import { elapsed, kafkaAdvertisedBrokers, kafkaClient, mysqlQuery, natsRoundTrip, pgQuery, redisCall } from './clients.js';
 
-/** Native provider: every service answers through its Toxiproxy proxy, and the proxy really is in the path. */
-describe('services behind Toxiproxy (native)', () => {
+/** Every service answers through its Toxiproxy proxy, and the proxy really is in the path. */
+describe(`services behind Toxiproxy (${TEST_PROVIDER})`, () => {
   let topology: Topology;
   const ledger = new ProcessLedger();
   const svc = (name: Parameters<Topology['get']>[0]): ServiceInfo => topology.get(name).info();
 
   beforeAll(async () => {
-    topology = await startTopology(['mysql', 'postgres', 'kafka', 'redis', 'nats'], { provider: 'native' });
-    ledger.snapshot();
+    topology = await startTopology(['mysql', 'postgres', 'kafka', 'redis', 'nats'], { provider: TEST_PROVIDER });
+    recordServers(ledger, topology);
   }, 180_000);
   afterAll(async () => {
     await topology?.down();
@@ -25,12 +27,16 @@ describe('services behind Toxiproxy (native)', () => {
     nats: (via) => natsRoundTrip(svc('nats'), via),
   };
 
+  /** The port the server itself listens on: the direct port natively, the image's port in a container. */
+  const serverPort = (name: 'mysql' | 'postgres'): number => (TEST_PROVIDER === 'native' ? svc(name).direct.port : CONTAINER_PORTS[name]);
+
   it('mysql answers through its proxy, and it is the server behind the direct port', async () => {
-    expect(await roundTrips.mysql('proxy')).toBe(svc('mysql').direct.port);
+    expect(await roundTrips.mysql('proxy')).toBe(serverPort('mysql'));
+    expect(await mysqlQuery(svc('mysql'), 'proxy', 'SELECT @@hostname AS h')).toEqual(await mysqlQuery(svc('mysql'), 'direct', 'SELECT @@hostname AS h'));
   });
 
   it('postgres answers through its proxy', async () => {
-    expect(await roundTrips.postgres('proxy')).toBe(svc('postgres').direct.port);
+    expect(await roundTrips.postgres('proxy')).toBe(serverPort('postgres'));
   });
 
   it('redis answers through its proxy', async () => {
@@ -162,10 +168,10 @@ describe('services behind Toxiproxy (native)', () => {
     expect(seen).toEqual(['committed-1', 'committed-2', 'last']);
   }, 60_000);
 
-  it('leaves no process running after down()', async () => {
-    ledger.snapshot();
+  it('leaves nothing running after down()', async () => {
+    recordServers(ledger, topology);
     expect(ledger.all.length).toBeGreaterThanOrEqual(6);
     await topology.down();
-    expect(await ledger.survivors()).toEqual([]);
+    expect(await leftovers(ledger, topology)).toEqual([]);
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import { createConnection } from 'mysql2/promise';
 import { startTopology, type Endpoint, type Topology } from '../../../chaos/src/infra/index.js';
 import { eventually } from '../../support/infra.js';
 import { ProcessLedger } from '../../support/processes.js';
+import { TEST_PROVIDER, leftovers, recordServers } from '../../support/provider.js';
 import { mysqlQuery, pgQuery } from './clients.js';
 
 /** An insert as a non-root user (root may write despite read_only). */
@@ -16,13 +17,13 @@ async function appInsert(endpoint: Endpoint, id: number): Promise<void> {
 }
 
 /** Failover building blocks: a MariaDB GTID replica and a Postgres streaming standby, both promotable. */
-describe('replicas and promotion (native)', () => {
+describe(`replicas and promotion (${TEST_PROVIDER})`, () => {
   let topology: Topology;
   const ledger = new ProcessLedger();
 
   beforeAll(async () => {
-    topology = await startTopology(['mysql-b', 'postgres-b'], { provider: 'native' });
-    ledger.snapshot();
+    topology = await startTopology(['mysql-b', 'postgres-b'], { provider: TEST_PROVIDER });
+    recordServers(ledger, topology);
   }, 180_000);
   afterAll(async () => {
     await topology?.down();
@@ -91,9 +92,9 @@ describe('replicas and promotion (native)', () => {
     expect(slot).toEqual({ slot_name: 'after_failover' });
   }, 60_000);
 
-  it('leaves no process running after down()', async () => {
-    ledger.snapshot();
+  it('leaves nothing running after down()', async () => {
+    recordServers(ledger, topology);
     await topology.down();
-    expect(await ledger.survivors()).toEqual([]);
+    expect(await leftovers(ledger, topology)).toEqual([]);
   }, 60_000);
 });

@@ -21,6 +21,11 @@ describe('selecting scenarios', () => {
     expect(loaded!.pipelinePath).toBe(join(SCENARIOS_DIR, 'pipelines', 'standard.yaml'));
   });
 
+  it('several names separated by commas, each checked', () => {
+    expect(selectScenarios('network-partition,crash-recovery', SCENARIOS_DIR).map((l) => l.scenario.name)).toEqual(['network-partition', 'crash-recovery']);
+    expect(() => selectScenarios('network-partition,nope', SCENARIOS_DIR)).toThrow(/no scenario "nope"/);
+  });
+
   it('a file next to its own pipelines/ uses those', () => {
     const dir = mkdtempSync(join(tmpdir(), 'plan-test-'));
     mkdirSync(join(dir, 'pipelines'));

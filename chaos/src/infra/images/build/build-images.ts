@@ -127,7 +127,15 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Bui
     const entry = imageEntry(key);
     const stepStarted = Date.now();
     const label = `[${index + 1}/${order.length}] ${key.padEnd(9)} ${entry.local}`;
-    const ctx: SetupContext = { paths, env, progress: throttledProgress(print, options.verbose ?? false, stepStarted) };
+    const throttled = throttledProgress(print, options.verbose ?? false, stepStarted);
+    let announced = false;
+    // Planning may itself take a while (the NATS binary is compiled then): say which image it is for.
+    const progress = (line: string): void => {
+      if (!announced) print(`${label}: preparing…`);
+      announced = true;
+      throttled(line);
+    };
+    const ctx: SetupContext = { paths, env, progress };
     try {
       const plan = await planImage(entry, ctx, hashes);
       hashes.set(key, plan.hash);
@@ -138,6 +146,7 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Bui
         continue;
       }
       print(`${label}: building (recipe ${plan.hash})…`);
+      announced = true;
       await plan.build(ctx);
       const facts = await imageFacts(entry.local, env);
       const ms = Date.now() - stepStarted;

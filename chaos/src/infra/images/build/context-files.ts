@@ -16,7 +16,7 @@ export interface StagedFile {
 const SETUP_HINT = 'run `npx tidemark-chaos setup` first';
 
 /**
- * The host's Node runtime (binary, npm, headers) for the local node:20 stand-in: Debian bookworm
+ * The host's Node runtime (binary, npm, headers, trusted CAs) for the local node:20 stand-in: Debian bookworm
  * ships Node 18, and this is the Node the project's own tests run on, so no download is needed.
  */
 async function nodeRuntime(): Promise<StagedFile[]> {
@@ -31,7 +31,19 @@ async function nodeRuntime(): Promise<StagedFile[]> {
       throw new Error(`${what} not found at ${path} (next to ${node}); the local node image needs a Node installed with its npm and headers`);
     });
   }
-  return [{ name: 'node', source: node }, { name: 'npm', source: npm }, { name: 'include', source: include }];
+  return [{ name: 'node', source: node }, { name: 'npm', source: npm }, { name: 'include', source: include }, { name: 'host-ca.crt', source: await hostCaBundle() }];
+}
+
+/**
+ * The certificates this machine trusts, so that npm inside the engine build trusts what npm on
+ * the host does: where a TLS-inspecting proxy stands between the machine and the registry, its
+ * CA is only in the host's bundle.
+ */
+async function hostCaBundle(): Promise<string> {
+  for (const candidate of [process.env.NODE_EXTRA_CA_CERTS, process.env.SSL_CERT_FILE, '/etc/ssl/certs/ca-certificates.crt']) {
+    if (candidate && (await access(candidate).then(() => true, () => false))) return realpath(candidate);
+  }
+  throw new Error('no CA bundle found (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE or /etc/ssl/certs/ca-certificates.crt): install ca-certificates');
 }
 
 /** Resolves (and for NATS, builds) the host artefacts an image recipe needs. */

@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+/**
+ * The testcontainers path (README, "The testcontainers path"; .ci/run's Docker job): tests that
+ * need a Docker engine and its images, plus the provider-parametrised infra and runner tests.
+ * Run with TIDEMARK_PROVIDER=testcontainers:
+ *
+ *     TIDEMARK_PROVIDER=testcontainers npx vitest run --config vitest.docker.config.ts
+ */
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: ['test/docker/**/*.test.ts', 'test/integration/infra/**/*.test.ts', 'test/integration/chaos/runner.test.ts'],
+    exclude: ['**/node_modules/**'],
+  },
+});
