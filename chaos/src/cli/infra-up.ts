@@ -27,11 +27,20 @@ function serverProcesses(topology: Topology): RecordedProcess[] {
   });
 }
 
-/** Resolves on the first SIGINT/SIGTERM/SIGHUP. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => resolve(sig));
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Resolves on the first SIGINT/SIGTERM/SIGHUP. The handlers stay registered until `release`
+ * (after the teardown): a library's exit hook (signal-exit, via testcontainers' file locks)
+ * re-raises a signal that no other listener handles, which would kill us mid-teardown.
+ */
+function untilSignal(): { received: Promise<NodeJS.Signals>; release: () => void } {
+  let handler: (sig: NodeJS.Signals) => void = () => undefined;
+  const received = new Promise<NodeJS.Signals>((resolve) => {
+    handler = (sig) => resolve(sig);
   });
+  for (const sig of SIGNALS) process.on(sig, handler);
+  return { received, release: () => SIGNALS.forEach((sig) => process.off(sig, handler)) };
 }
 
 /** `infra up`: start, print the table, write the state file, wait for Ctrl-C, tear down. */
@@ -46,7 +55,13 @@ export async function infraUp(options: InfraUpOptions): Promise<number> {
   const signal = untilSignal();
   const started = Date.now();
   console.log(`starting ${services.join(', ')} …`);
-  const topology = await startTopology({ services, keepData: options.keepData }, { provider: options.provider, ...(options.images ? { images: options.images } : {}) });
+  let topology: Topology;
+  try {
+    topology = await startTopology({ services, keepData: options.keepData }, { provider: options.provider, ...(options.images ? { images: options.images } : {}) });
+  } catch (err) {
+    signal.release();
+    throw err;
+  }
   try {
     const info = topology.info();
     const health = await Promise.all(info.services.map(checkHealth));
@@ -56,11 +71,12 @@ export async function infraUp(options: InfraUpOptions): Promise<number> {
     await mkdir(dirname(options.stateFile), { recursive: true });
     await writeInfraState(options.stateFile, { ownerPid: process.pid, startedAt: new Date().toISOString(), topology: info, processes: serverProcesses(topology) });
     console.log(`\nstate: ${options.stateFile}\nCtrl-C (or \`tidemark-chaos infra down\`) tears it down.`);
-    const received = await signal;
+    const received = await signal.received;
     console.log(`\n${received}: tearing down …`);
   } finally {
     await topology.down();
     await removeInfraState(options.stateFile);
+    signal.release();
   }
   console.log('down.');
   return 0;

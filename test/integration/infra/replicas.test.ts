@@ -71,6 +71,16 @@ describe(`replicas and promotion (${TEST_PROVIDER})`, () => {
     expect((await topology.toxiproxy.proxy('mysql')).upstream).toBe(`${replica.direct.host}:${replica.direct.port}`);
   });
 
+  it('a promoted MariaDB replica stays a writable primary across a SIGKILL and restart', async () => {
+    const replica = topology.get('mysql-b');
+    await replica.kill();
+    await replica.start();
+    recordServers(ledger, topology);
+    expect((await mysqlQuery(replica.info(), 'direct', 'SELECT @@read_only AS ro'))[0]?.ro).toBe(0);
+    await appInsert(replica.direct, 4);
+    expect(await mysqlQuery(replica.info(), 'direct', 'SHOW SLAVE STATUS')).toEqual([]);
+  }, 60_000);
+
   it('Postgres: the standby streams and refuses writes; promoted, it leaves recovery and accepts writes', async () => {
     const primary = topology.get('postgres').info();
     const standby = topology.get('postgres-b');

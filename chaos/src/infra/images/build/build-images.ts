@@ -40,6 +40,8 @@ export interface BuildImagesReport {
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+/** How long a build may stay silent before a heartbeat line says it is still working. */
+const HEARTBEAT_MS = 20_000;
 const megabytes = (bytes: number): string => `${Math.round(bytes / 1e6)} MB`;
 
 /** The keys to build, parents before children (every recipe names the image it starts from). */
@@ -129,13 +131,31 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Bui
     const label = `[${index + 1}/${order.length}] ${key.padEnd(9)} ${entry.local}`;
     const throttled = throttledProgress(print, options.verbose ?? false, stepStarted);
     let announced = false;
+    let lastLine = '';
+    let lastShown = Date.now();
     // Planning may itself take a while (the NATS binary is compiled then): say which image it is for.
     const progress = (line: string): void => {
       if (!announced) print(`${label}: preparing…`);
       announced = true;
+      if (line.trim()) lastLine = line.trim();
       throttled(line);
     };
-    const ctx: SetupContext = { paths, env, progress };
+    // Native compiles print nothing for minutes: a heartbeat with the build step in progress.
+    const heartbeat = setInterval(() => {
+      if (Date.now() - lastShown < HEARTBEAT_MS) return;
+      lastShown = Date.now();
+      if (announced) print(`      … ${seconds(Date.now() - stepStarted)}  still working (${(lastStep || lastLine).slice(0, 90)})`);
+    }, 1000);
+    let lastStep = '';
+    const ctx: SetupContext = {
+      paths,
+      env,
+      progress: (line) => {
+        if (/^Step \d+\/\d+ :/.test(line)) lastStep = line;
+        lastShown = Date.now();
+        progress(line);
+      },
+    };
     try {
       const plan = await planImage(entry, ctx, hashes);
       hashes.set(key, plan.hash);
@@ -157,6 +177,8 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Bui
       results.push({ key, ref: entry.local, outcome: 'failed', ms: Date.now() - stepStarted, detail });
       print(`${label}: FAILED after ${seconds(Date.now() - stepStarted)}\n${detail}`);
       return { ok: false, totalMs: Date.now() - started, images: results };
+    } finally {
+      clearInterval(heartbeat);
     }
   }
   const totalMs = Date.now() - started;

@@ -40,7 +40,8 @@ export interface BuildSpec {
 export async function dockerBuild(spec: BuildSpec, options: RunOptions = {}): Promise<void> {
   const env = buildEnv(options.env ?? process.env);
   const args = [
-    'build', '--tag', spec.tag, '--file', spec.dockerfile,
+    // --force-rm: a failed step's container is removed too, so a failed build leaves nothing behind.
+    'build', '--force-rm', '--tag', spec.tag, '--file', spec.dockerfile,
     ...Object.entries(spec.buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
     ...Object.entries(spec.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
     spec.context,
