@@ -33,6 +33,9 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * Resolves on the first SIGINT/SIGTERM/SIGHUP. The handlers stay registered until `release`
  * (after the teardown): a library's exit hook (signal-exit, via testcontainers' file locks)
  * re-raises a signal that no other listener handles, which would kill us mid-teardown.
+ * A timer keeps the process alive meanwhile: with containers nothing else may (native servers
+ * are child processes, but a container is no handle of ours), and an empty event loop would end
+ * the process, whose session reaper would then remove the topology under the user's feet.
  */
 function untilSignal(): { received: Promise<NodeJS.Signals>; release: () => void } {
   let handler: (sig: NodeJS.Signals) => void = () => undefined;
@@ -40,7 +43,14 @@ function untilSignal(): { received: Promise<NodeJS.Signals>; release: () => void
     handler = (sig) => resolve(sig);
   });
   for (const sig of SIGNALS) process.on(sig, handler);
-  return { received, release: () => SIGNALS.forEach((sig) => process.off(sig, handler)) };
+  const keepAlive = setInterval(() => undefined, 60_000);
+  return {
+    received,
+    release: () => {
+      clearInterval(keepAlive);
+      SIGNALS.forEach((sig) => process.off(sig, handler));
+    },
+  };
 }
 
 /** `infra up`: start, print the table, write the state file, wait for Ctrl-C, tear down. */
