@@ -28,8 +28,9 @@ COPY engine/src engine/src
 RUN npx tsc -p engine/tsconfig.json
 
 # 2. Production dependencies of the engine only, with the native modules built: better-sqlite3,
-# isolated-vm (javascript processors), and the librdkafka client linked against Debian's libraries (CKJS_LINKING=dynamic; its default
-# static build downloads OpenSSL, zlib and zstd sources, which not every build machine can reach).
+# isolated-vm (javascript processors), and the librdkafka client linked against Debian's
+# libraries (CKJS_LINKING=dynamic; its default static build downloads OpenSSL, zlib and zstd
+# sources, which not every build machine can reach).
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /src
 RUN apt-get update \

@@ -11,7 +11,7 @@ import { kafkaBrokers, mysqlOptions, redisOptions, startTopology, type Topology 
 import { imageEntry } from '../../chaos/src/infra/images/catalog.js';
 import { allocatePort } from '../../chaos/src/infra/ports.js';
 import { demuxDockerLogs } from '../../chaos/src/infra/testcontainers/container-service.js';
-import { dockerRuntime } from '../../chaos/src/infra/testcontainers/docker-runtime.js';
+import { dockerRuntime, imageOps } from '../../chaos/src/infra/testcontainers/docker-runtime.js';
 import { LABELS, newSession } from '../../chaos/src/infra/testcontainers/sessions.js';
 import { mysqlQuery } from '../integration/infra/clients.js';
 import { eventually } from '../support/infra.js';
@@ -56,10 +56,13 @@ describe('the engine image', () => {
   beforeAll(async () => {
     topology = await startTopology(['mysql', 'redis', 'kafka'], { provider: 'testcontainers' });
     const info = topology.info();
-    const image = info.imageSet === 'official' ? imageEntry('engine').official : imageEntry('engine').local;
+    const image = (info.imageSet === 'official' ? imageEntry('engine').official : imageEntry('engine').local) as string;
+    if (!(await imageOps(await dockerRuntime()).exists(image))) {
+      throw new Error(`the engine image ${image} is not built: run \`npx tidemark-chaos images build --only engine\` (or \`docker build -t tidemark:dev .\`)`);
+    }
     apiPort = await allocatePort();
     // On the host's network like Toxiproxy, so it reaches the proxies at the addresses the topology reports.
-    engine = await new GenericContainer(image as string)
+    engine = await new GenericContainer(image)
       .withNetworkMode('host')
       .withLabels({ ...newSession().labels, [LABELS.session]: info.session as string, [LABELS.service]: 'engine' })
       .withEnvironment({ TIDEMARK_API_ADDR: `127.0.0.1:${apiPort}`, TIDEMARK_METRICS_ADDR: `127.0.0.1:${await allocatePort()}` })
