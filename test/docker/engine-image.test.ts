@@ -107,6 +107,14 @@ describe('the engine image', () => {
     }
 
     const kafka = new Kafka({ clientId: 'image-check', brokers: kafkaBrokers(topology.get('kafka').info(), 'direct'), logLevel: logLevel.NOTHING });
+    // The engine's producer created the topic moments ago: wait until its partitions have a leader.
+    const admin = kafka.admin();
+    await admin.connect();
+    await eventually(async () => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: ['image.orders'] });
+      expect(topics[0]?.partitions.every((p) => p.leader >= 0)).toBe(true);
+    }, 60_000, 250);
+    await admin.disconnect();
     const consumer = kafka.consumer({ groupId: 'image-check' });
     await consumer.connect();
     await consumer.subscribe({ topic: 'image.orders', fromBeginning: true });
@@ -130,7 +138,7 @@ describe('the engine image', () => {
   it('stops cleanly on SIGTERM, having logged no error', async () => {
     const runtime = await dockerRuntime();
     const container = runtime.container.getById(engine.getId());
-    await runtime.container.stop(container, { timeout: 30 });
+    await runtime.container.stop(container, { timeout: 30_000 }); // ms: SIGTERM, SIGKILL only after 30 s
     const state = await runtime.container.inspect(container);
     expect(state.State.ExitCode).toBe(0);
     const logs = demuxDockerLogs((await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer);
