@@ -81,6 +81,12 @@ describe('choosing a provider with the images in mind', () => {
     await expect(chooseProvider('auto', ['redis'], undefined, {}, deps(true, new Error('permission denied on docker.sock')))).rejects.toThrow('permission denied');
   });
 
+  it('a service with no image yet (the schema registry): auto runs natively and says so, testcontainers refuses', async () => {
+    const decision = await chooseProvider('auto', ['kafka', 'schema-registry'], undefined, {}, deps(true, 'ok'));
+    expect(decision).toEqual({ provider: 'native', notice: expect.stringContaining('schema-registry has no container image yet') });
+    await expect(chooseProvider('testcontainers', ['schema-registry'], undefined, {}, deps(true, 'ok'))).rejects.toThrow(/no schema-registry image yet; use --provider native/);
+  });
+
   it('native never looks at Docker', async () => {
     const d = deps(true, 'ok');
     expect(await chooseProvider('native', ['redis'], undefined, {}, d)).toEqual({ provider: 'native' });
