@@ -8,6 +8,7 @@ function memoryTarget(ownsCheckpoint: boolean): SinkTarget {
   let cut = false;
   return {
     exactlyOnce: ownsCheckpoint,
+    ordered: true,
     make(name, { routed, dlqEnabled }) {
       const sink = new MemorySink(`mem-${name}`, { ownsCheckpoint, dlqEnabled, route: routed ? `${name}.\${after.route}` : name });
       sink.beforeDeliver = () => (cut ? 'drop' : undefined);

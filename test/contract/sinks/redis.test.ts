@@ -24,6 +24,7 @@ function redisTarget(exactlyOnce: boolean): SinkTarget {
   });
   return {
     exactlyOnce,
+    ordered: true,
     make: (name, { routed, dlqEnabled, logger }) => makeSink(spec(name, routed), { dlqEnabled, logger, pipeline: name }),
     read: async (name, routed) => (await readStream(direct, routed ? `${name}.ok` : name)).map((e) => e.fields['tidemark-event-id']!),
     cut: () => infra().toxiproxy.down('redis'),
