@@ -14,13 +14,14 @@ export interface WaitOptions {
   readonly abortIf?: () => string | undefined | null | false;
 }
 
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(what: string | (() => string), check: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> {
+  const describe = () => (typeof what === 'string' ? what : what());
   const { timeoutMs = 20_000, intervalMs = 50, abortIf } = options;
   const deadline = Date.now() + timeoutMs;
   let last: unknown = 'the condition stayed false';
   for (;;) {
     const abort = abortIf?.();
-    if (abort) throw new Error(`gave up waiting for ${what}: ${abort}`);
+    if (abort) throw new Error(`gave up waiting for ${describe()}: ${abort}`);
     try {
       const value = await check();
       if (value) return value as NonNullable<T>;
@@ -29,7 +30,7 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, opti
     }
     if (Date.now() > deadline) {
       const reason = last instanceof Error ? last.message : String(last);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${reason})`, { cause: last });
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${describe()} (${reason})`, { cause: last });
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
