@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import { flushLsnOf, positionKey } from '../../../engine/src/sources/postgres/position.js';
 import { parseLsn } from '../../../engine/src/sources/postgres/lsn.js';
 import { PostgresSource } from '../../../engine/src/sources/postgres/index.js';
 import { cleanup, inTransaction, slotRow, sourceConfig, startPostgres, statusReplies, uniqueName, type PgFixture } from '../../integration/postgres/harness.js';
@@ -39,7 +38,8 @@ const postgres: () => SourceTarget = () => {
     },
     serverPosition: {
       held: async (stream) => parseLsn((await slotRow(pg, configs.get(stream)!.slot))!.confirmed_flush_lsn),
-      releasable: (p) => flushLsnOf(positionKey(p)),
+      // Read off the position itself, not through the engine's own helper: the commit's end LSN of a covered transaction.
+      releasable: (p) => parseLsn((p as { end?: string; lsn: string }).end ?? (p as { lsn: string }).lsn),
       chancesToReport: async (stream) => void (await statusReplies(pg, `tidemark:${configs.get(stream)!.id}`, 3)),
     },
   };
