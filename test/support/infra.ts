@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, inject } from 'vitest';
 import { startTopology, type ServiceName, type StartOptions, type Topology, type TopologyInfo } from '../../chaos/src/infra/index.js';
+import { waitFor } from './poll.js';
 
 /**
  * A private topology for one test file: started in beforeAll, torn down in afterAll (also when
@@ -38,15 +39,8 @@ export async function sharedTopology(services: readonly ServiceName[]): Promise<
 
 /** Retries `check` until it stops throwing (replication, consumers and restarts are asynchronous). */
 export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
+  const box = await waitFor('the check to pass', async () => ({ value: await check() }), { timeoutMs, intervalMs });
+  return box.value;
 }
 
 declare module 'vitest' {

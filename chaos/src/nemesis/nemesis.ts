@@ -53,14 +53,6 @@ export interface Fault {
   inject(ctx: NemesisContext, target: string, params: Readonly<Record<string, unknown>>): Promise<Heal | null>;
 }
 
-/** A fault that does nothing, so any scenario slot can be filled (Jepsen's noop nemesis). */
-export const noopFault: Fault = {
-  kind: 'noop',
-  async inject() {
-    return null;
-  },
-};
-
 /** `source` is the run's source server (its primary now); other targets name a service. */
 export function serviceOf(ctx: NemesisContext, target: string): ServiceName {
   if (target === 'source') return ctx.primary();

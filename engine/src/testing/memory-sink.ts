@@ -1,6 +1,7 @@
 import type { Batch, ChangeEvent, Position } from '../event/index.js';
-import { TidemarkError, type ErrorKind } from '../errors/index.js';
-import { CLEAN_DELIVERY, type DeliveryReport, type Sink } from '../sinks/sink.js';
+import { compileTemplate, type Template } from '../event/routing.js';
+import { isTidemarkError, TidemarkError, type ErrorKind } from '../errors/index.js';
+import { CLEAN_DELIVERY, type DeliveryReport, type PoisonedEvent, type Sink } from '../sinks/sink.js';
 
 /** One scripted answer to a `deliver` call. */
 export type SinkFault =
@@ -29,9 +30,21 @@ export class MemorySink implements Sink {
   afterStore: ((batch: Batch) => void) | null = null;
   delayMs = 0;
 
-  constructor(readonly id: string, options: { required?: boolean; ownsCheckpoint?: boolean } = {}) {
+  /** With `route`, each stored event's resolved destination, parallel to `events`. */
+  readonly destinations: string[] = [];
+  private readonly route: Template | null;
+  private readonly dlqEnabled: boolean;
+
+  /**
+   * `route` is a destination template like a real sink's topic (`orders.${after.route}`): an
+   * event it cannot resolve is poison, reported for the DLQ when `dlqEnabled`, else thrown
+   * before anything of the batch is stored (the Sink contract).
+   */
+  constructor(readonly id: string, options: { required?: boolean; ownsCheckpoint?: boolean; route?: string; dlqEnabled?: boolean } = {}) {
     this.required = options.required ?? true;
     this.ownsCheckpoint = options.ownsCheckpoint ?? false;
+    this.route = options.route === undefined ? null : compileTemplate(options.route, { tenant: 'memory', pipeline: id });
+    this.dlqEnabled = options.dlqEnabled ?? false;
   }
 
   failNext(...faults: SinkFault[]): void {
@@ -55,10 +68,29 @@ export class MemorySink implements Sink {
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     const fault = this.faults.shift();
     if (fault && !fault.stored) throw new TidemarkError('TIDEMARK_ERR_SINK_UNAVAILABLE', `scripted ${fault.kind} failure`, { kind: fault.kind });
-    this.writes.push({ batchSeq: batch.seq, events: batch.events, tag: this.tag });
+    const { stored, destinations, poisoned } = this.routeAll(batch.events);
+    this.writes.push({ batchSeq: batch.seq, events: stored, tag: this.tag });
+    this.destinations.push(...destinations);
     if (this.ownsCheckpoint) this.checkpoint = batch.position;
     this.afterStore?.(batch);
     if (fault) throw new TidemarkError('TIDEMARK_ERR_SINK_UNAVAILABLE', 'scripted lost acknowledgement', { kind: 'retryable' });
-    return CLEAN_DELIVERY;
+    return poisoned.length === 0 ? CLEAN_DELIVERY : { poisoned };
+  }
+
+  private routeAll(events: readonly ChangeEvent[]): { stored: ChangeEvent[]; destinations: string[]; poisoned: PoisonedEvent[] } {
+    if (!this.route) return { stored: [...events], destinations: [], poisoned: [] };
+    const stored: ChangeEvent[] = [];
+    const destinations: string[] = [];
+    const poisoned: PoisonedEvent[] = [];
+    for (const event of events) {
+      try {
+        destinations.push(this.route.resolve(event));
+        stored.push(event);
+      } catch (e) {
+        if (!isTidemarkError(e) || e.kind !== 'poison' || !this.dlqEnabled) throw e;
+        poisoned.push({ event, error: e });
+      }
+    }
+    return { stored, destinations, poisoned };
   }
 }

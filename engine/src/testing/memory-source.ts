@@ -32,12 +32,17 @@ export class MemorySource implements Source {
 
   private readonly chunk: number;
   private readonly chunkDelayMs: number;
+  private readonly follow: boolean;
 
-  /** `chunk` events are emitted per read; `chunkDelayMs` between reads paces the log (crash tests). */
-  constructor(private readonly log: MemoryLog, options: { id?: string; chunk?: number; chunkDelayMs?: number } = {}) {
+  /**
+   * `chunk` events are emitted per read; `chunkDelayMs` between reads paces the log (crash tests).
+   * With `follow`, the source waits at the end of the log for more, like a binlog or slot tail.
+   */
+  constructor(private readonly log: MemoryLog, options: { id?: string; chunk?: number; chunkDelayMs?: number; follow?: boolean } = {}) {
     this.id = options.id ?? 'memory';
     this.chunk = options.chunk ?? 512;
     this.chunkDelayMs = options.chunkDelayMs ?? 0;
+    this.follow = options.follow ?? false;
   }
 
   static fromEvents(events: readonly ChangeEvent[], options?: { id?: string; chunk?: number; chunkDelayMs?: number }): MemorySource {
@@ -83,7 +88,11 @@ export class MemorySource implements Source {
 
   private async pump(ctx: SourceContext, from: number): Promise<void> {
     let i = from;
-    while (i < this.log.length && !this.stopped) {
+    while ((this.follow || i < this.log.length) && !this.stopped) {
+      if (i >= this.log.length) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        continue;
+      }
       if (this.paused) {
         this.parked = true;
         await new Promise<void>((resolve) => (this.wake = resolve));

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { waitFor } from '../../support/poll.js';
 
 const BIN = resolve('engine/bin/tidemark.js');
 
@@ -38,26 +39,17 @@ export class EngineProcess {
     });
     this.child = child;
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
-    const exited = new Promise<number>((r) => child.once('exit', (code, signal) => r((this.exitCode = code ?? (signal ? 128 : -1)))));
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const line = this.stderr.split('\n').find((l) => l.includes('"control plane listening"'));
-      if (line) {
-        const parsed = JSON.parse(line) as { api: string; metrics: string };
-        this.apiUrl = parsed.api;
-        this.metricsUrl = parsed.metrics;
-        break;
-      }
-      if (this.exitCode !== null) throw new Error(`tidemark run exited with ${this.exitCode}:\n${this.stderr}`);
-      if (Date.now() > deadline) throw new Error(`tidemark run did not start:\n${this.stderr}`);
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 50))]);
-    }
-    for (;;) {
-      const ready = await fetch(`${this.apiUrl}/ready`).then((r) => r.ok, () => false);
-      if (ready) return;
-      if (Date.now() > deadline) throw new Error(`tidemark run never became ready:\n${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    child.once('exit', (code, signal) => (this.exitCode = code ?? (signal ? 128 : -1)));
+    const started = Date.now();
+    const exitedEarly = () => this.exitCode !== null && `tidemark run exited with ${this.exitCode}:\n${this.stderr}`;
+    const line = await waitFor(() => `tidemark run to start:\n${this.stderr}`, () => this.stderr.split('\n').find((l) => l.includes('"control plane listening"')), { timeoutMs, abortIf: exitedEarly });
+    const parsed = JSON.parse(line) as { api: string; metrics: string };
+    this.apiUrl = parsed.api;
+    this.metricsUrl = parsed.metrics;
+    await waitFor(() => `tidemark run to become ready:\n${this.stderr}`, () => fetch(`${this.apiUrl}/ready`).then((r) => r.ok, () => false), {
+      timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
+      abortIf: exitedEarly,
+    });
   }
 
   /** SIGKILL: no shutdown code runs, like a crash. */

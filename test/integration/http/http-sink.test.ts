@@ -6,7 +6,7 @@ import { pipelineSpec } from '../../../engine/src/config/index.js';
 import { createEnvelope, idempotencyKey, type ChangeEvent } from '../../../engine/src/event/index.js';
 import { closeDeadLetterJournals, openDeadLetterJournal } from '../../../engine/src/journal/index.js';
 import { generatedLog } from '../../../engine/src/testing/index.js';
-import { assertOrderPerKey, firstOccurrences, logOf, makeSink, startPipeline, TENANT } from '../redis/pipeline-harness.js';
+import { logOf, makeSink, startPipeline, TENANT } from '../redis/pipeline-harness.js';
 import { Receiver } from './receiver.js';
 
 let receiver: Receiver;
@@ -125,8 +125,10 @@ describe('http sink: retries and failures', () => {
     await p.waitForFailure();
     expect(p.coordinator.failure).toMatchObject({ code: 'TIDEMARK_ERR_HTTP_REJECTED', kind: 'non-retryable' });
     expect(p.coordinator.failure!.message).toContain('HTTP 400');
+    // One failed attempt, never retried (the engine's own counter), and nothing sent after it.
+    expect(p.failedAttempts()).toBe(1);
     const attempts = receiver.log.length;
-    await new Promise((r) => setTimeout(r, 300));
+    await p.coordinator.stop();
     expect(receiver.log.length).toBe(attempts);
   });
 
@@ -137,30 +139,6 @@ describe('http sink: retries and failures', () => {
     await p.waitForFailure();
     expect(p.coordinator.failure).toMatchObject({ code: 'TIDEMARK_ERR_SINK_AUTH', kind: 'non-retryable' });
     expect(p.coordinator.failure!.message).not.toContain('expired');
-  });
-
-  it('stalls while the receiver is down and recovers without loss, in order per key', async () => {
-    const n = 600;
-    const sink = makeSink({ type: 'http', config: { id: 'h', url: `${receiver.url}/in`, send_timeout_secs: 1, connect_timeout_secs: 1 } });
-    const p = await startPipeline({ sink, log: generatedLog({ events: n, txSize: 3, keys: 9 }), chunk: 20, chunkDelayMs: 5 });
-    await p.waitForCommit(100);
-    const port = receiver.port;
-    await receiver.stop();
-    await new Promise((r) => setTimeout(r, 300));
-    const stalledAt = p.committed();
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(p.committed()).toBe(stalledAt);
-    expect(stalledAt).toBeLessThan(n - 1);
-    await receiver.start(port);
-    await p.waitForCommit(n - 1, 30_000);
-    await p.coordinator.stop();
-    const rows = receiver.accepted.map((r) => {
-      const row = bodyRows([r.body])[0]!;
-      return { table: row.source.table, id: row.after.id, v: row.after.v, key: String(r.headers['idempotency-key']) };
-    });
-    const unique = firstOccurrences(rows, (r) => r.key);
-    expect(unique).toHaveLength(n);
-    assertOrderPerKey(unique);
   });
 });
 

@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from '../../../engine/src/logging/logger.js
 import { NOOP_METRICS, NOOP_SOURCE_METRICS, type PipelineMetrics, type SourceMetrics } from '../../../engine/src/metrics/hooks.js';
 import { MysqlSource, type MysqlTunables } from '../../../engine/src/sources/mysql/index.js';
 import { MemorySink } from '../../../engine/src/testing/index.js';
+import { waitFor } from '../../support/poll.js';
 
 export type ServiceName = 'mysql' | 'mysql-b';
 
@@ -106,11 +107,7 @@ export class Run {
 
 /** Polls until `check` returns true. */
 export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await waitFor(what, check, { timeoutMs, intervalMs: 25 });
 }
 
 /** A pino logger that keeps every line, for asserting on warnings. */

@@ -12,6 +12,7 @@ import type { ChangeEvent } from '../../../engine/src/event/index.js';
 import { createLogger, silentLogger, type Logger } from '../../../engine/src/logging/logger.js';
 import { PostgresSource, type PostgresSourceOptions } from '../../../engine/src/sources/postgres/index.js';
 import { MemorySink } from '../../../engine/src/testing/index.js';
+import { waitFor as poll } from '../../support/poll.js';
 
 export interface PgFixture {
   readonly topology: Topology;
@@ -96,14 +97,12 @@ export async function runPipeline(
   };
 }
 
-export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000, describe: () => string = () => ''): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000, describe: () => string = () => 'the probe'): Promise<T> {
+  const box = await poll(describe, async () => {
     const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms ${describe()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+    return value !== undefined && value !== false ? { value } : undefined;
+  }, { timeoutMs, intervalMs: 25 });
+  return box.value;
 }
 
 export async function slotRow(fixture: PgFixture, slot: string): Promise<{ confirmed_flush_lsn: string; active: boolean; wal_status: string } | undefined> {

@@ -11,6 +11,7 @@ import { silentLogger } from '../../../engine/src/logging/logger.js';
 import { NOOP_SINK_METRICS } from '../../../engine/src/metrics/hooks.js';
 import { createSink } from '../../../engine/src/sinks/registry.js';
 import { MemorySource, type MemoryPosition } from '../../../engine/src/testing/index.js';
+import { waitFor } from '../../support/poll.js';
 import { TENANT } from './fixtures.js';
 
 export async function deliverThroughEngine(spec: { type: SinkSpec['type']; config: Record<string, unknown> }, events: readonly ChangeEvent[], pipeline: string, maxEvents = 7): Promise<void> {
@@ -30,13 +31,12 @@ export async function deliverThroughEngine(spec: { type: SinkSpec['type']; confi
   });
   await coordinator.start();
   const last = events.length - 1;
-  const deadline = Date.now() + 60_000;
   try {
-    while (!source.acknowledged.some((p) => (p as MemoryPosition).offset >= last)) {
-      if (coordinator.state === 'failed') throw new Error(`pipeline failed: ${coordinator.failure?.message}`);
-      if (Date.now() > deadline) throw new Error(`events not all committed within 60 s (state ${coordinator.state})`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(() => `every event committed (state ${coordinator.state})`, () => source.acknowledged.some((p) => (p as MemoryPosition).offset >= last), {
+      timeoutMs: 60_000,
+      intervalMs: 20,
+      abortIf: () => coordinator.state === 'failed' && `pipeline failed: ${coordinator.failure?.message}`,
+    });
   } finally {
     await coordinator.stop();
   }

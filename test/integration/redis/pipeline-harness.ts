@@ -11,6 +11,7 @@ import { NOOP_METRICS, NOOP_SINK_METRICS, type PipelineMetrics } from '../../../
 import { createSink } from '../../../engine/src/sinks/registry.js';
 import type { Sink } from '../../../engine/src/sinks/sink.js';
 import { MemorySource, type MemoryLog, type MemoryPosition } from '../../../engine/src/testing/index.js';
+import { waitFor } from '../../support/poll.js';
 
 export const PIPELINE = 'itest';
 export const TENANT = 'acme';
@@ -62,17 +63,15 @@ export async function startPipeline(options: {
     backoff: { baseMs: 20, capMs: 300 },
   });
   const committed = () => Math.max(-1, ...source.acknowledged.map((p) => (p as MemoryPosition).offset));
-  const poll = (done: () => boolean, timeoutMs: number, what: string) =>
-    new Promise<void>((resolve, reject) => {
-      const started = Date.now();
-      const tick = () => {
-        if (done()) return resolve();
-        if (what !== 'failure' && coordinator.state === 'failed') return reject(new Error(`pipeline failed: ${coordinator.failure?.message}`));
-        if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what} (committed ${committed()}, state ${coordinator.state})`));
-        setTimeout(tick, 20);
-      };
-      tick();
+  const poll = async (done: () => boolean, timeoutMs: number, what: string): Promise<void> => {
+    await waitFor(what, done, {
+      timeoutMs,
+      intervalMs: 20,
+      abortIf: () => what !== 'failure' && coordinator.state === 'failed' && `pipeline failed: ${coordinator.failure?.message}`,
+    }).catch((e: Error) => {
+      throw new Error(`${e.message} (committed ${committed()}, state ${coordinator.state})`);
     });
+  };
   await coordinator.start();
   return {
     coordinator,

@@ -1,15 +1,13 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { DeadLetterJournal } from '../../../engine/src/journal/index.js';
 import { ManualClock, openJournal, poisoned, recordingLogger, recordingMetrics, removeTempDirs } from './helpers.js';
+import { waitFor } from '../../support/poll.js';
 
 afterAll(removeTempDirs);
 
 /** Resolves once `condition` holds (checked every few ms; the journal reports state synchronously). */
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; !condition(); i++) {
-    if (i > 2000) throw new Error('condition not reached within 10 s');
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await waitFor('the journal condition', condition, { timeoutMs: 10_000, intervalMs: 5 });
 }
 
 const opened: DeadLetterJournal[] = [];

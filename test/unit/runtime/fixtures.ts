@@ -3,6 +3,7 @@ import { TidemarkError } from '../../../engine/src/errors/index.js';
 import type { Source, SourceContext } from '../../../engine/src/sources/source.js';
 import type { ComponentFactory } from '../../../engine/src/runtime/index.js';
 import { generatedLog, MemorySink, MemorySource, type MemoryLog } from '../../../engine/src/testing/index.js';
+import { waitFor } from '../../support/poll.js';
 
 /** A valid pipeline document; its source/sink types are only labels for the test components. */
 export function pipelineDoc(name: string, overrides: { labels?: Record<string, string>; sinks?: string[]; journal?: boolean; maxEvents?: number } = {}): Record<string, unknown> {
@@ -76,9 +77,5 @@ export class TestComponents implements ComponentFactory {
 }
 
 export async function until(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(what, check, { timeoutMs, intervalMs: 10 });
 }
