@@ -41,6 +41,8 @@ const MIN_RESTART_DELAY_MS = 200;
  * components that resume from the stored checkpoints. Starting never blocks the caller: a
  * source that cannot connect keeps the pipeline in `starting` while it retries with backoff;
  * only a non-retryable or fatal error makes it `failed` (and /health 503).
+ * (Longer than most: the supervision state machine, the restart retrier and the wiring of every
+ * component of one run — source, schema sensor, processors, sinks, journal — meet here.)
  */
 export class Pipeline {
   private coordinator: Coordinator | null = null;

@@ -54,6 +54,8 @@ interface OpenTx {
  * events are emitted contiguously; the last one is held back until the commit arrives, so it
  * can carry `tx.end` and a position after the whole transaction. `tx.index` counts row changes
  * of every table in the transaction, so it is the same on every replay whatever is filtered.
+ * (Longer than most: the row, DDL, GTID and commit cases share the held-back event and the
+ * resume skipping, which split across modules would have to pass back and forth.)
  */
 export class TxAssembler {
   private file: string;
