@@ -56,10 +56,16 @@ export const SCALE_APPLY: Record<ScaleMutationName, () => void> = {
       },
     })),
 
-  /** Every batch a sink delivers is kept for ever: the engine's live heap grows with the stream. */
+  /**
+   * Every batch a sink delivers is kept for ever, with a 64 kB working buffer per batch (a send
+   * buffer cached per batch and never released): the engine's live heap grows with the stream.
+   * The batches alone (compact events) grow the heap by less than V8's collection swings over a
+   * one-minute probe; the buffer is what a real per-batch leak usually holds.
+   */
   'leak-per-batch': () => {
-    const kept: Batch[] = [];
-    (globalThis as { __tidemarkLeak?: Batch[] }).__tidemarkLeak = kept;
-    observeSinkDelivery((batch) => void kept.push(batch));
+    const kept: Array<{ batch: Batch; buffer: number[] }> = [];
+    (globalThis as { __tidemarkLeak?: unknown[] }).__tidemarkLeak = kept;
+    // A plain array of small integers lives on the V8 heap (a typed array's store would not).
+    observeSinkDelivery((batch) => void kept.push({ batch, buffer: Array.from({ length: 8192 }, (_, i) => (i + batch.seq) & 0xff) }));
   },
 };
