@@ -57,13 +57,9 @@ export interface FaultView {
 }
 
 /** One second of the live pipeline: the runner's sample plus the engine's own metrics. */
-export interface LiveSample {
-  /** ms since the Unix epoch. */
+export interface LiveSample extends Omit<TimelineSample, 't'> {
+  /** ms since the Unix epoch (a run's timeline counts from its start instead). */
   readonly t: number;
-  readonly written: number;
-  readonly delivered: Readonly<Record<string, number>>;
-  readonly lagMs: Readonly<Record<string, number | null>>;
-  readonly engine: string;
   /** Events per second each sink took over the last interval (tidemark_sink_events_total). */
   readonly eventsPerSec: Readonly<Record<string, number>>;
   /** Batch delivery latency over the last interval (tidemark_stage_latency_seconds, deliver). */

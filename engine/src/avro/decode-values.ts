@@ -2,6 +2,7 @@ import { UNCHANGED_TOAST_PLACEHOLDER } from '../schema/event-schema.js';
 import { bytesToDecimal } from './decimal.js';
 import { COLUMN_ATTRIBUTE } from './names.js';
 import { daysToDate, epochToDateTime, microsToTime } from './temporal.js';
+import { shortestFloat32 } from '../util/float32.js';
 
 type Node = string | Record<string, unknown> | unknown[];
 type Convert = (v: unknown) => unknown;
@@ -98,15 +99,4 @@ function primitive(type: string, attrs: Record<string, unknown>): Convert {
     default:
       return (v) => v;
   }
-}
-
-/** The shortest decimal that reads back as the same binary32 (what MySQL and Postgres print). */
-function shortestFloat32(v: number): number {
-  if (!Number.isFinite(v)) return v;
-  const f = Math.fround(v);
-  for (let p = 1; p <= 9; p++) {
-    const candidate = Number(f.toPrecision(p));
-    if (Math.fround(candidate) === f) return candidate;
-  }
-  return f;
 }

@@ -1,6 +1,6 @@
 import type { EnvelopeSpec } from '../config/sinks.js';
 import type { ChangeEvent } from '../event/change-event.js';
-import { ENGINE_VERSION } from '../event/envelopes.js';
+import { CLOUDEVENT_TYPES, ENGINE_VERSION } from '../event/envelopes.js';
 import type { AvroSchema } from './type-mapping.js';
 
 /**
@@ -59,8 +59,6 @@ export function envelopeSchema(spec: EnvelopeSpec, namespace: string, rowFields:
     schema: { type: 'record', name: 'Envelope', namespace, fields: [...change, { name: 'source', type: SOURCE_RECORD }, { name: 'op', type: 'string' }, { name: 'ts_ms', type: 'long' }] },
   };
 }
-
-const CLOUDEVENT_TYPES = { c: 'created', u: 'updated', d: 'deleted', r: 'snapshot', t: 'truncated' } as const;
 
 /** Builds the datum for one event; `row` converts an image (null stays null). */
 export function envelopeDatum(spec: EnvelopeSpec): (e: ChangeEvent, row: (image: Record<string, unknown> | null) => Record<string, unknown> | null) => Record<string, unknown> {

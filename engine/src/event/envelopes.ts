@@ -105,7 +105,8 @@ function withTags(body: Record<string, unknown>, e: ChangeEvent): Record<string,
   return body;
 }
 
-const CLOUDEVENT_TYPES: Record<Op, string> = { c: 'created', u: 'updated', d: 'deleted', r: 'snapshot', t: 'truncated' };
+/** CloudEvents `type` suffix per op (the Avro envelope uses it too). */
+export const CLOUDEVENT_TYPES: Readonly<Record<Op, string>> = { c: 'created', u: 'updated', d: 'deleted', r: 'snapshot', t: 'truncated' };
 
 function sourceBlock(e: ChangeEvent, withPosition: boolean): Record<string, unknown> {
   const block: Record<string, unknown> = {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planFromBinlog, planFromFields } from '../../../engine/src/sources/mysql/protocol/column-kinds.js';
-import { bitValue, convertRow, shortestFloat32, timestampIso } from '../../../engine/src/sources/mysql/protocol/values.js';
+import { bitValue, convertRow, timestampIso } from '../../../engine/src/sources/mysql/protocol/values.js';
+import { shortestFloat32 } from '../../../engine/src/util/float32.js';
 
 describe('column values', () => {
   it('reads BIT(1) as a boolean and wider BITs as unsigned integers, strings beyond 2^53', () => {

@@ -1,20 +1,10 @@
 import { ConfigError } from '@tidemark/engine/config/index';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { RunNamespace } from '../../runner/namespace.js';
-import { renderPipeline, type RenderEndpoints, type RenderedPipeline } from '../../runner/pipeline-render.js';
-import type { SinkLayout } from '../../runner/sink-layout.js';
+import { renderPipeline, type RenderedPipeline, type RenderInput } from '../../runner/pipeline-render.js';
 import { WARMUP_TABLE } from '../../runner/warm-up.js';
-import type { SourceFamily } from '../protocol.js';
 
 /** What a pipeline template is rendered against: the run (or live pipeline) it is for. */
-export interface RenderContext {
-  readonly scenario: string;
-  readonly source: SourceFamily;
-  readonly ns: RunNamespace;
-  readonly layout: SinkLayout;
-  readonly endpoints: RenderEndpoints;
-  readonly tables?: readonly string[];
-}
+export type RenderContext = Pick<RenderInput, 'scenario' | 'source' | 'ns' | 'layout' | 'endpoints' | 'tables'>;
 
 export interface TemplateProblem {
   /** The YAML path (`spec.batch.max_events`), or `line N, column M` for a syntax error. */

@@ -4,6 +4,8 @@
  * every fractional digit (`dateStrings`), TIMESTAMPs in UTC, decimals as strings and 64-bit
  * integers as numbers only while exact; what remains to do is below.
  */
+import { shortestFloat32 } from '../../../util/float32.js';
+
 export type ValueKind = 'plain' | 'bit' | 'datetime' | 'timestamp' | 'float';
 
 /** One column that needs more than the generic Buffer → base64 rule. */
@@ -65,17 +67,3 @@ function isoSeparator(v: string): string {
   return v.charCodeAt(10) === 32 ? `${v.slice(0, 10)}T${v.slice(11)}` : v;
 }
 
-/**
- * FLOAT columns hold binary32 values; the binlog decoder widens them to a double
- * (0.1 → 0.10000000149011612). The shortest decimal that reads back as the same binary32 is
- * what the column holds.
- */
-export function shortestFloat32(v: number): number {
-  if (!Number.isFinite(v)) return v;
-  const f = Math.fround(v);
-  for (let p = 1; p <= 9; p++) {
-    const candidate = Number(f.toPrecision(p));
-    if (Math.fround(candidate) === f) return candidate;
-  }
-  return f;
-}
