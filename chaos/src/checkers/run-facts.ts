@@ -35,9 +35,22 @@ export interface DlqFacts {
   readonly acked: number;
 }
 
+export interface EngineMemorySample {
+  readonly t: number;
+  readonly pid: number;
+  readonly rssMb: number;
+  readonly heapMb: number | null;
+  readonly liveMb: number | null;
+  readonly fullCollections: number | null;
+}
+
 export interface EngineMemoryFacts {
-  /** Samples in time order (ms since the epoch); `heapMb` null where the metrics did not answer. */
-  readonly samples: readonly { readonly t: number; readonly pid: number; readonly rssMb: number; readonly heapMb: number | null }[];
+  /**
+   * Samples in time order (ms since the epoch); the heap figures are null where the metrics did
+   * not answer. `liveMb` is the heap right after the process's latest full collection, and
+   * `fullCollections` how many it has run so far.
+   */
+  readonly samples: readonly EngineMemorySample[];
   /** Share of the run (0..1) that is warm-up, not judged. */
   readonly warmup: number;
   /** Largest tolerated growth of the live heap, MB per hour. */

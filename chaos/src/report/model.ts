@@ -42,7 +42,7 @@ export interface ScenarioRun {
   /** A soak's periodic checks: what was already wrong at each (empty verdicts: nothing). */
   readonly interim?: readonly InterimCheckReport[];
   /** The engine's memory over the run (soaks), t in ms since startedAt. */
-  readonly engineMemory?: readonly { readonly t: number; readonly rssMb: number; readonly heapMb: number | null; readonly pid: number }[];
+  readonly engineMemory?: readonly { readonly t: number; readonly rssMb: number; readonly heapMb: number | null; readonly liveMb?: number | null; readonly pid: number }[];
 }
 
 export interface InterimCheckReport {

@@ -10,10 +10,15 @@ export interface EngineSample {
   readonly rssMb: number;
   /** `tidemark_nodejs_heap_size_used_bytes`, when the metrics endpoint answered. */
   readonly heapMb: number | null;
+  /** `tidemark_heap_live_bytes`: the heap right after the latest full collection (read with heapMb). */
+  readonly liveMb: number | null;
+  /** `tidemark_heap_full_collections_total` of this process so far (read with heapMb). */
+  readonly fullCollections: number | null;
   /** CPU seconds used by every engine process of the run so far (restarts add up). */
   readonly cpuS: number;
 }
 
+const MB = 1024 * 1024;
 let ticks: number | null = null;
 function clockTicks(): number {
   try {
@@ -56,8 +61,8 @@ export class EngineMonitor {
       const proc = readProc(pid);
       if (!proc) return null;
       this.cpuByPid.set(pid, proc.cpuS);
-      const heapMb = this.n++ % 5 === 0 ? await this.heap() : null;
-      const sample = { t: Date.now(), pid, rssMb: proc.rssMb, heapMb, cpuS: [...this.cpuByPid.values()].reduce((a, b) => a + b, 0) };
+      const heap = this.n++ % 5 === 0 ? await this.heap() : null;
+      const sample = { t: Date.now(), pid, rssMb: proc.rssMb, heapMb: heap?.usedMb ?? null, liveMb: heap?.liveMb ?? null, fullCollections: heap?.fullCollections ?? null, cpuS: [...this.cpuByPid.values()].reduce((a, b) => a + b, 0) };
       this.samples.push(sample);
       return sample;
     } finally {
@@ -73,11 +78,18 @@ export class EngineMonitor {
     return { peakRssMb: Math.max(0, ...inside.map((s) => s.rssMb)), cpuS: last ? last.cpuS - (before?.cpuS ?? 0) : 0 };
   }
 
-  private async heap(): Promise<number | null> {
+  private async heap(): Promise<{ usedMb: number; liveMb: number | null; fullCollections: number | null } | null> {
     try {
       const res = await fetch(`${this.engine.metricsUrl}/metrics`, { signal: AbortSignal.timeout(2000) });
-      const m = /^tidemark_nodejs_heap_size_used_bytes\s+([\d.e+]+)/m.exec(await res.text());
-      return m ? Number(m[1]) / 1024 / 1024 : null;
+      const text = await res.text();
+      const metric = (name: string) => {
+        const m = new RegExp(`^${name}\\s+([\\d.e+]+)`, 'm').exec(text);
+        return m ? Number(m[1]) : null;
+      };
+      const used = metric('tidemark_nodejs_heap_size_used_bytes');
+      if (used === null) return null;
+      const live = metric('tidemark_heap_live_bytes');
+      return { usedMb: used / MB, liveMb: live === null ? null : live / MB, fullCollections: metric('tidemark_heap_full_collections_total') };
     } catch {
       return null;
     }

@@ -131,6 +131,6 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRun> {
     ...(s.judge ? { checks: s.judge.cost() } : {}),
     ...(Object.keys(s.measurements).length > 0 ? { measurements: { ...s.measurements } } : {}),
     ...(s.interim.length > 0 ? { interim: s.interim } : {}),
-    ...(s.monitor ? { engineMemory: s.monitor.samples.map((m) => ({ t: m.t - startedAt, rssMb: Math.round(m.rssMb), heapMb: m.heapMb === null ? null : Math.round(m.heapMb), pid: m.pid })) } : {}),
+    ...(s.monitor ? { engineMemory: s.monitor.samples.map((m) => ({ t: m.t - startedAt, rssMb: Math.round(m.rssMb), heapMb: m.heapMb === null ? null : Math.round(m.heapMb), liveMb: m.liveMb === null ? null : Math.round(m.liveMb), pid: m.pid })) } : {}),
   };
 }

@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Registry, type Metric } from 'prom-client';
 import type { JournalMetrics } from '../journal/metrics.js';
 import type { CoordinatorMetrics, EncodingMetrics, PipelineMetrics, ProcessorMetrics, SensingMetrics, SensingTableMetrics, SinkMetrics, SourceMetrics } from './hooks.js';
 import { createFamilies, type MetricFamilies } from './families.js';
+import { observeLiveHeap } from './live-heap.js';
 
 /** What the metrics module needs to know about pipelines at scrape time (implemented by the runtime). */
 export interface PipelineStatusView {
@@ -27,7 +28,10 @@ export class PrometheusMetrics {
   constructor(options: { version?: string; processMetrics?: boolean } = {}) {
     this.f = createFamilies(this.registry);
     this.f.buildInfo.set({ version: options.version ?? 'dev', node: process.version }, 1);
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'tidemark_' });
+    if (options.processMetrics ?? true) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'tidemark_' });
+      observeLiveHeap(this.registry);
+    }
   }
 
   /** Pipeline status gauges are read from here on every scrape. */

@@ -46,11 +46,12 @@ export function faultWindows(run: ScenarioRun): ChartWindow[] {
   });
 }
 
-/** The engine's RSS and live heap over a soak, in MB (heap points only where sampled). */
+/** The engine's RSS, heap used and live heap over a soak, in MB (heap points only where sampled). */
 export function memorySeries(run: ScenarioRun): ChartSeries[] {
   const m = run.engineMemory ?? [];
   return [
     { name: 'engine RSS', color: PALETTE[0]!, points: m.map((x) => [x.t / 1000, x.rssMb] as const) },
     { name: 'engine heap used', color: PALETTE[1]!, points: m.filter((x) => x.heapMb !== null).map((x) => [x.t / 1000, x.heapMb] as const) },
+    { name: 'live heap (after full GC)', color: PALETTE[2]!, points: m.filter((x) => x.liveMb != null).map((x) => [x.t / 1000, x.liveMb!] as const) },
   ];
 }
