@@ -91,7 +91,7 @@ class Tears implements SinkAccumulator<Verdict> {
         const firstGroup = { sinkTxn: this.firstSinkTxn.get(t), versions: this.firstCount.get(t), position: `${this.streams[this.firstStream.get(t)]}@${this.firstSeq.get(t)}` };
         const groups = [firstGroup, ...[...(extra ?? [])].map(([sinkTxn, g]) => ({ sinkTxn, versions: g.versions.size, position: g.position }))];
         const holds = (v: number, i: number) => (i === 0 ? this.inFirst.has(v) : [...extra!.values()][i - 1]!.versions.has(v));
-        const partial = groups.map((g, i) => i).filter((i) => groups[i]!.versions < expected.length);
+        const partial = groups.flatMap((g, i) => (g.versions < expected.length ? [i] : []));
         return {
           sourceTxn: log.tId.get(t),
           outcome: log.effectiveOutcome(t),

@@ -26,7 +26,7 @@ export async function driveLoad(s: RunState): Promise<Driven> {
   const load = scenario.tpcc ? await startTpcc(s) : await startRows(s);
   s.load = load;
   const workloadStartedAt = Date.now();
-  const schedule: ScheduledFault[] = scenario.soak?.faults ? soakSchedule(scenario, run.source, run.seed) : scenario.nemesis;
+  const schedule: ScheduledFault[] = scenario.soak?.faults ? soakSchedule(scenario, run.seed) : scenario.nemesis;
   s.nemesis = new NemesisScheduler(nemesisContext(s), schedule);
   const activeFaults = () => s.nemesis?.activeFaults() ?? [];
   s.sampler = new Sampler({ sinks: prepared!.sinks, baseline: s.baseline, log: () => load.log(), engine: s.engine, pipeline: s.ns.pipeline, startedAt: s.startedAt, onSample: (x) => progress.sample(x, activeFaults()) });

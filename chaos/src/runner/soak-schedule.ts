@@ -1,7 +1,6 @@
 import type { ScheduledFault } from '../nemesis/index.js';
 import { SOAK_FAULT_KINDS, type Scenario } from '../scenarios/index.js';
 import { Rng } from '../workload/rng.js';
-import type { SourceFamily } from './types.js';
 
 /** Servers a soak may kill or restart: their acknowledged data survives (NATS may lose unflushed messages). */
 const SERVERS = ['source', 'kafka', 'redis'] as const;
@@ -15,7 +14,7 @@ const HTTP_FAULTS = new Set(['http-error', 'http-slow', 'http-reset']);
  * sink, the engine, a server. Schema changes add a column and drop it again in turn. Every
  * fault heals before the workload ends; faults on one target do not overlap.
  */
-export function soakSchedule(scenario: Scenario, source: SourceFamily, seed: number): ScheduledFault[] {
+export function soakSchedule(scenario: Scenario, seed: number): ScheduledFault[] {
   const faults = scenario.soak?.faults;
   if (!faults) return [];
   const rng = new Rng(seed ^ 0x50a4);

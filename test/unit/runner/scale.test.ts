@@ -12,9 +12,9 @@ const scenario = (name: string) => loadScenarios(SCENARIOS_DIR).find((l) => l.sc
 describe('soak schedule', () => {
   it('draws faults at random intervals from the whole nemesis, sane and repeatable from the seed', () => {
     const soak = scenario('soak');
-    const schedule = soakSchedule(soak, 'mysql', 7);
-    expect(schedule).toEqual(soakSchedule(soak, 'mysql', 7));
-    expect(schedule).not.toEqual(soakSchedule(soak, 'mysql', 8));
+    const schedule = soakSchedule(soak, 7);
+    expect(schedule).toEqual(soakSchedule(soak, 7));
+    expect(schedule).not.toEqual(soakSchedule(soak, 8));
     expect(schedule.length).toBeGreaterThan(25); // 1800 s, one every 20-60 s
     expect(new Set(schedule.map((f) => f.fault)).size).toBeGreaterThan(10);
     const busy = new Map<string, number>();
@@ -26,7 +26,7 @@ describe('soak schedule', () => {
     // Columns are added before they are dropped, each once.
     const ddl = schedule.filter((f) => f.fault.startsWith('ddl')).map((f) => `${f.fault === 'ddl-add-column' ? '+' : '-'}${String(f.params?.column)}`);
     for (const [i, op] of ddl.entries()) if (op.startsWith('-')) expect(ddl.slice(0, i)).toContain(`+${op.slice(1)}`);
-    expect(soakSchedule(scenario('soak-stable'), 'mysql', 7)).toEqual([]);
+    expect(soakSchedule(scenario('soak-stable'), 7)).toEqual([]);
   });
 });
 

@@ -34,7 +34,8 @@ export class ShapeNode {
   items: ShapeNode | null = null;
   /** Objects observed at this node; a child present in the latest one carries its number. */
   objectsSeen = 0;
-  private presentIn = 0;
+  /** The stamp of the latest object this node was present in (read by its parent). */
+  presentIn = 0;
 
   /** Merges `value` into the shape; true when the shape changed. */
   observe(value: unknown, path: string, depth: number, ctx: ObserveContext): boolean {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaClientAdapter, ProducerAdapter, ReadRecord, TopicMessages, Watermarks } from './adapter.js';
 import type { ProducerSettings } from './client-conf.js';
-import type { RdAdmin, RdConsumer, RdKafkaError, RdKafkaModule, RdMessage, RdProducer } from './confluent-module.js';
+import type { RdAdmin, RdKafkaError, RdKafkaModule, RdMessage, RdProducer } from './confluent-module.js';
 import { KafkaTimeoutError, withTimeout } from './deadline.js';
 
 const ERR_QUEUE_FULL = -184;
