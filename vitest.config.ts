@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Need a Docker engine and images: run by vitest.docker.config.ts (the testcontainers path).
-    exclude: ['test/docker/**', '**/node_modules/**'],
+    exclude: ['test/docker/**', 'test/contract/providers/testcontainers.test.ts', '**/node_modules/**'],
     pool: 'forks',
     // isolated-vm (the javascript processor) needs it on Node 20+: see engine/src/processors/javascript/isolated-vm.ts.
     execArgv: ['--no-node-snapshot'],

@@ -12,7 +12,7 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: ['test/docker/**/*.test.ts', 'test/integration/infra/**/*.test.ts', 'test/integration/chaos/runner.test.ts'],
+    include: ['test/docker/**/*.test.ts', 'test/contract/providers/testcontainers.test.ts', 'test/integration/infra/**/*.test.ts', 'test/integration/chaos/runner.test.ts'],
     exclude: ['**/node_modules/**'],
   },
 });

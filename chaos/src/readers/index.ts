@@ -1,7 +1,14 @@
 /**
  * Readers: read back everything a sink holds, decode the real payloads and build a SinkHistory
- * per sink. See docs/workload.md ("Readers").
+ * per sink. See docs/workload.md ("Readers"). `SinkIo` (reader.ts) is the contract the runner
+ * holds per attached sink; io/ has one implementation per sink kind over the one-shot reads and
+ * the tails below.
  */
+export type { SinkIo, SinkFeed, PayloadDecoding } from './reader.js';
+export { KafkaIo, type KafkaReadLayout } from './io/kafka-io.js';
+export { RedisIo, type RedisReadLayout } from './io/redis-io.js';
+export { NatsIo, type NatsReadLayout } from './io/nats-io.js';
+export { HttpIo, type HttpReadLayout } from './io/http-io.js';
 export { readKafka, type KafkaReadOptions } from './kafka.js';
 export { readRedis, type RedisReadOptions } from './redis.js';
 export { readNats, type NatsReadOptions } from './nats.js';

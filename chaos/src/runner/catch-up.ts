@@ -1,6 +1,6 @@
 import type { EngineProcess } from '../engine/engine-process.js';
 import type { LiveJudge } from './live-judge.js';
-import type { SinkIo } from './sinks/index.js';
+import type { SinkIo } from '../readers/index.js';
 import { sleep } from './wait.js';
 
 export interface CatchUpOptions {

@@ -1,8 +1,7 @@
 import type { DlqFacts } from '../checkers/index.js';
 import type { SourceLog } from '../history/index.js';
-import { DlqTail } from '../readers/index.js';
+import { DlqTail, type SinkFeed } from '../readers/index.js';
 import type { RunState } from './run-state.js';
-import type { SinkFeed } from './sinks/index.js';
 
 /** The journal settings of the rendered pipeline (docs/dlq.md), when it has one. */
 function journalOf(s: RunState): { policy: DlqFacts['policy']; maxEntries: number } | null {

@@ -2,7 +2,7 @@ import { Judge, type CheckerDef, type FinalSource, type RunFacts } from '../chec
 import { BitSet, OP_CODE, POISON_SINKS, type FaultEvent, type SinkRecord, type SourceLog, type Verdict } from '../history/index.js';
 import type { CheckCost } from '../report/index.js';
 import { LatencyHistogram, type LatencySummary } from './latency.js';
-import type { SinkFeed, SinkIo } from './sinks/index.js';
+import type { SinkFeed, SinkIo } from '../readers/index.js';
 import { WARMUP_TABLE } from './warm-up.js';
 
 /** A record may wait this long for its transaction to show up in the history (the client saw COMMIT return). */
@@ -20,7 +20,7 @@ interface Feed extends SinkFeed {
 
 /**
  * The checkers fed while the sinks are read, incrementally: each `poll` reads what every sink
- * received since the last one (runner/sinks, readers/tails) and streams it through the judge.
+ * received since the last one (readers/io, readers/tails) and streams it through the judge.
  * Nothing keeps a sink history, so a run of millions of records is judged in bounded memory,
  * and a soak can ask for verdicts every minute.
  *

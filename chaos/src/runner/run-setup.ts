@@ -10,7 +10,8 @@ import { renderPipeline, type RenderEndpoints, type RenderedPipeline } from './p
 import type { RunNamespace } from './namespace.js';
 import type { ChaosSession } from './session.js';
 import { sinkLayout, type SinkLayout } from './sink-layout.js';
-import { createSinkIos, type SinkIo } from './sinks/index.js';
+import type { SinkIo } from '../readers/index.js';
+import { createSinkIos } from './sink-ios.js';
 import type { PlannedRun } from './types.js';
 import { WARMUP_TABLE } from './warm-up.js';
 

@@ -2,7 +2,7 @@ import type { EngineProcess } from '../engine/engine-process.js';
 import type { TimelineSample } from '../report/index.js';
 import type { SourceLog } from '../history/index.js';
 import { estimatedLagMs } from './acknowledged.js';
-import type { SinkIo } from './sinks/index.js';
+import type { SinkIo } from '../readers/index.js';
 
 export interface SamplerOptions {
   readonly sinks: readonly SinkIo[];

@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenarios/index.js';
 import type { SinkKind } from '../history/index.js';
+import type { HttpReadLayout, KafkaReadLayout, NatsReadLayout, RedisReadLayout } from '../readers/index.js';
 import type { RunNamespace } from './namespace.js';
 
 /**
@@ -7,19 +8,11 @@ import type { RunNamespace } from './namespace.js';
  * rendering (routing templates), the setup (topics, stream) and the readers.
  */
 export interface SinkLayout {
-  readonly kafka?: {
-    readonly exactlyOnce: boolean;
-    /** The routing template the pipeline uses. */
-    readonly topicTemplate: string;
-    /** Every topic the template can resolve to, created before the pipeline starts. */
-    readonly topics: readonly string[];
-    readonly partitions: number;
-    /** Topics with another partition count: a keyless table's topic has one, so its rows keep their order. */
-    readonly partitionsOf?: Readonly<Record<string, number>>;
-  };
-  readonly redis?: { readonly exactlyOnce: boolean; readonly streamTemplate: string; readonly streams: readonly string[]; readonly pattern: string };
-  readonly nats?: { readonly stream: string; readonly subjectTemplate: string; readonly subjects: string };
-  readonly http?: { readonly pathPrefix: string; readonly pathTemplate: string };
+  /** `topics`: every topic the template can resolve to; a keyless table's topic has one partition (`partitionsOf`), so its rows keep their order. */
+  readonly kafka?: KafkaReadLayout & { /** The routing template the pipeline uses. */ readonly topicTemplate: string };
+  readonly redis?: RedisReadLayout & { readonly streamTemplate: string };
+  readonly nats?: NatsReadLayout & { readonly subjectTemplate: string };
+  readonly http?: HttpReadLayout & { readonly pathTemplate: string };
 }
 
 /** Per-table routing everywhere, except exactly-once Kafka (see below). */

@@ -3,7 +3,7 @@ import type { NemesisScheduler } from '../nemesis/index.js';
 import { adminSql } from './admin-sql.js';
 import type { Sampler } from './sampler.js';
 import type { ChaosSession } from './session.js';
-import type { SinkIo } from './sinks/index.js';
+import type { SinkIo } from '../readers/index.js';
 
 export interface TeardownInput {
   readonly session: ChaosSession;

@@ -1,7 +1,7 @@
 import type { SinkHistory } from '../history/index.js';
 import type { TableDef } from '../workload/index.js';
 import { connectSession, type ConnectionOptions } from '../workload/sql/session.js';
-import type { SinkIo } from './sinks/index.js';
+import type { SinkIo } from '../readers/index.js';
 import type { SourceFamily } from './types.js';
 import { sleep } from './wait.js';
 

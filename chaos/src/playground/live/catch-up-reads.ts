@@ -1,7 +1,7 @@
 import { lostChecker, type RunFacts } from '../../checkers/index.js';
 import type { SourceHistory } from '../../history/index.js';
 import { acknowledged } from '../../runner/acknowledged.js';
-import type { SinkIo } from '../../runner/sinks/index.js';
+import type { SinkIo } from '../../readers/index.js';
 import { sleep } from '../../runner/wait.js';
 import { withoutWarmup } from '../../runner/warm-up.js';
 

@@ -1,9 +1,15 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { SinkHistory } from '../../history/index.js';
-import { NatsTail, readNats } from '../../readers/index.js';
-import type { SinkLayout } from '../sink-layout.js';
-import type { PayloadDecoding, SinkFeed, SinkIo } from './sink-io.js';
+import { readNats } from '../nats.js';
+import { NatsTail } from '../tails/nats-tail.js';
+import type { PayloadDecoding, SinkFeed, SinkIo } from '../reader.js';
+
+/** The JetStream stream a run's NATS sink publishes to (created by `prepare()`) and the subjects it takes. */
+export interface NatsReadLayout {
+  readonly stream: string;
+  readonly subjects: string;
+}
 
 export class NatsIo implements SinkIo {
   readonly kind = 'nats';
@@ -11,7 +17,7 @@ export class NatsIo implements SinkIo {
   private conn: Promise<{ nc: NatsConnection; jsm: JetStreamManager }> | null = null;
   private tails: SinkFeed[] | null = null;
 
-  constructor(readonly name: string, private readonly servers: string, private readonly layout: NonNullable<SinkLayout['nats']>, private readonly decoding: PayloadDecoding = {}) {}
+  constructor(readonly name: string, private readonly servers: string, private readonly layout: NatsReadLayout, private readonly decoding: PayloadDecoding = {}) {}
 
   /** The run's stream, with a duplicate window longer than any scenario, so replays are dropped. */
   async prepare(): Promise<void> {

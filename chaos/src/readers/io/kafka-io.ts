@@ -1,8 +1,17 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { SinkHistory } from '../../history/index.js';
-import { KafkaTail, readKafka } from '../../readers/index.js';
-import type { SinkLayout } from '../sink-layout.js';
-import type { PayloadDecoding, SinkFeed, SinkIo } from './sink-io.js';
+import { readKafka } from '../kafka.js';
+import { KafkaTail } from '../tails/kafka-tail.js';
+import type { PayloadDecoding, SinkFeed, SinkIo } from '../reader.js';
+
+/** The topics a run's Kafka sink writes (created by `prepare()`), and whether it writes transactions. */
+export interface KafkaReadLayout {
+  readonly exactlyOnce: boolean;
+  readonly topics: readonly string[];
+  readonly partitions: number;
+  /** Topics with another partition count. */
+  readonly partitionsOf?: Readonly<Record<string, number>>;
+}
 
 export class KafkaIo implements SinkIo {
   readonly kind = 'kafka';
@@ -11,7 +20,7 @@ export class KafkaIo implements SinkIo {
   private connected: Promise<void> | null = null;
   private tails: SinkFeed[] | null = null;
 
-  constructor(readonly name: string, private readonly brokers: readonly string[], private readonly layout: NonNullable<SinkLayout['kafka']>, private readonly decoding: PayloadDecoding = {}) {
+  constructor(readonly name: string, private readonly brokers: readonly string[], private readonly layout: KafkaReadLayout, private readonly decoding: PayloadDecoding = {}) {
     this.exactlyOnce = layout.exactlyOnce;
     this.admin = new Kafka({ clientId: 'tidemark-chaos-runner', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
   }

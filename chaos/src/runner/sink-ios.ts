@@ -1,14 +1,8 @@
-import { kafkaBrokers, natsServers, redisOptions } from '../../infra/index.js';
-import type { SinkKind } from '../../history/index.js';
-import type { ChaosSession } from '../session.js';
-import type { SinkLayout } from '../sink-layout.js';
-import { HttpIo } from './http-io.js';
-import { KafkaIo } from './kafka-io.js';
-import { NatsIo } from './nats-io.js';
-import { RedisIo } from './redis-io.js';
-import type { PayloadDecoding, SinkFeed, SinkIo } from './sink-io.js';
-
-export type { PayloadDecoding, SinkIo, SinkFeed };
+import { kafkaBrokers, natsServers, redisOptions } from '../infra/index.js';
+import type { SinkKind } from '../history/index.js';
+import { HttpIo, KafkaIo, NatsIo, RedisIo, type SinkIo } from '../readers/index.js';
+import type { ChaosSession } from './session.js';
+import type { SinkLayout } from './sink-layout.js';
 
 /**
  * One SinkIo per attached sink, reading through the DIRECT endpoints. `registryUrl` (the

@@ -1,6 +1,6 @@
-import type { SinkMeta } from '../../checkers/index.js';
-import type { SinkHistory, SinkKind } from '../../history/index.js';
-import type { SinkTail } from '../../readers/index.js';
+import type { SinkMeta } from '../checkers/index.js';
+import type { SinkHistory, SinkKind } from '../history/index.js';
+import type { SinkTail } from './tails/tail.js';
 
 /** One history the checkers judge, read incrementally. */
 export interface SinkFeed {
@@ -9,9 +9,10 @@ export interface SinkFeed {
 }
 
 /**
- * The runner's handle on one attached sink for one run: prepares what the sink writes into,
- * counts cheaply what it holds (for progress and to decide when a full read is worth it), and
- * reads everything back through the DIRECT endpoint (docs/workload.md, "Readers").
+ * The reader contract: the runner's handle on one attached sink for one run. Prepares what the
+ * sink writes into, counts cheaply what it holds (for progress and to decide when a full read is
+ * worth it), and reads everything back through the DIRECT endpoint (docs/workload.md, "Readers").
+ * One implementation per sink kind in ./io/; every one passes test/contract/reader-contract.ts.
  */
 export interface SinkIo {
   readonly kind: SinkKind;
@@ -28,9 +29,12 @@ export interface SinkIo {
   readAll(): Promise<SinkHistory[]>;
   /**
    * The same histories as tails that keep their place (the first is what a consumer sees), for
-   * runs judged while they stream. Created once per run; closed by `close()`.
+   * runs judged while they stream. Created once per run; closed by `close()`. A tail may
+   * release what it has read (HTTP frees the bodies it judged), so a run reads either through
+   * the feeds or through `read()`, not both.
    */
   feeds(primaryKeys: Readonly<Record<string, readonly string[]>>): SinkFeed[];
+  /** Closes the feeds and every connection the handle opened. */
   close(): Promise<void>;
 }
 

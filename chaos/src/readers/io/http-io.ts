@@ -1,15 +1,21 @@
 import type { SinkHistory } from '../../history/index.js';
-import { HttpTail, readHttp, type HttpReceiver, type ReceivedRequest } from '../../readers/index.js';
-import type { SinkLayout } from '../sink-layout.js';
-import type { PayloadDecoding, SinkFeed, SinkIo } from './sink-io.js';
+import { readHttp } from '../http.js';
+import type { HttpReceiver, ReceivedRequest } from '../http-receiver.js';
+import { HttpTail } from '../tails/http-tail.js';
+import type { PayloadDecoding, SinkFeed, SinkIo } from '../reader.js';
 
 /** The invocation's receiver is shared; a run owns the requests under its path. */
+/** Where a run's HTTP sink posts: every request under this path prefix is the run's. */
+export interface HttpReadLayout {
+  readonly pathPrefix: string;
+}
+
 export class HttpIo implements SinkIo {
   readonly kind = 'http';
   readonly exactlyOnce = false;
   private feed: SinkFeed | null = null;
 
-  constructor(readonly name: string, private readonly receiver: HttpReceiver, private readonly layout: NonNullable<SinkLayout['http']>, private readonly decoding: PayloadDecoding = {}) {}
+  constructor(readonly name: string, private readonly receiver: HttpReceiver, private readonly layout: HttpReadLayout, private readonly decoding: PayloadDecoding = {}) {}
 
   async prepare(): Promise<void> {}
 

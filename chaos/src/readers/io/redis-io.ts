@@ -1,9 +1,16 @@
 import { Redis } from 'ioredis';
 import type { Endpoint } from '../../infra/index.js';
 import type { SinkHistory } from '../../history/index.js';
-import { readRedis, RedisTail } from '../../readers/index.js';
-import type { SinkLayout } from '../sink-layout.js';
-import type { PayloadDecoding, SinkFeed, SinkIo } from './sink-io.js';
+import { readRedis } from '../redis.js';
+import { RedisTail } from '../tails/redis-tail.js';
+import type { PayloadDecoding, SinkFeed, SinkIo } from '../reader.js';
+
+/** The streams a run's Redis sink writes: `streams` are counted, every key matching `pattern` is read. */
+export interface RedisReadLayout {
+  readonly exactlyOnce: boolean;
+  readonly streams: readonly string[];
+  readonly pattern: string;
+}
 
 export class RedisIo implements SinkIo {
   readonly kind = 'redis';
@@ -11,7 +18,7 @@ export class RedisIo implements SinkIo {
   private readonly client: Redis;
   private tails: SinkFeed[] | null = null;
 
-  constructor(readonly name: string, private readonly endpoint: Endpoint, private readonly layout: NonNullable<SinkLayout['redis']>, private readonly decoding: PayloadDecoding = {}) {
+  constructor(readonly name: string, private readonly endpoint: Endpoint, private readonly layout: RedisReadLayout, private readonly decoding: PayloadDecoding = {}) {
     this.exactlyOnce = layout.exactlyOnce;
     this.client = new Redis({ ...endpoint, lazyConnect: true, maxRetriesPerRequest: 2 });
     this.client.on('error', () => undefined); // surfaced by the commands
