@@ -1,6 +1,5 @@
 import { ImagesUnavailableError } from './images/availability.js';
 import type { ImageChoice } from './images/image-choice.js';
-import { CONTAINERLESS_MESSAGE, CONTAINERLESS_SERVICES } from './testcontainers/container-specs.js';
 import { dockerAvailable, dockerSocketPath, selectProvider, type ProviderChoice } from './select-provider.js';
 import type { ProviderName, ServiceName } from './types.js';
 
@@ -43,11 +42,6 @@ export async function chooseProvider(
   if (explicit === 'testcontainers' && !(await deps.dockerAvailable(env))) {
     const where = env.DOCKER_HOST ?? `unix://${dockerSocketPath(env)}`;
     throw new Error(`--provider testcontainers: no Docker engine answers at ${where}; start it (e.g. \`dockerd &\`) or use --provider native`);
-  }
-  const containerless = services.filter((s) => CONTAINERLESS_SERVICES.includes(s));
-  if (containerless.length > 0) {
-    if (explicit === 'testcontainers') throw new Error(CONTAINERLESS_MESSAGE);
-    return { provider: 'native', notice: `tidemark: ${containerless.join(', ')} has no container image yet; using the native provider.` };
   }
   try {
     await deps.ensureImages(services, images);

@@ -7,7 +7,7 @@ import { SERVICE_NAMES } from '../../../chaos/src/infra/index.js';
 import { IMAGE_CATALOG, imageEnvVar, type ImageKey } from '../../../chaos/src/infra/images/catalog.js';
 import { kafkaSettings } from '../../../chaos/src/infra/native/kafka-config.js';
 import { POSTGRES_SETTINGS, settingFlags } from '../../../chaos/src/infra/native/postgres.js';
-import { NATS_COMMAND, REDIS_COMMAND, toxiproxyProxies } from '../../../chaos/src/infra/testcontainers/container-specs.js';
+import { NATS_COMMAND, REDIS_COMMAND, REGISTRY_JAVA_OPTS, toxiproxyProxies } from '../../../chaos/src/infra/testcontainers/container-specs.js';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -36,7 +36,7 @@ describe('docker-compose.chaos.yml', async () => {
   });
 
   it('names every image through TIDEMARK_IMAGE_<KEY>, defaulting to the catalog official image', () => {
-    const imageOf: Record<string, ImageKey> = { mysql: 'mysql', 'mysql-b': 'mysql', 'mysql-b-follow': 'mysql', postgres: 'postgres', 'postgres-b': 'postgres', kafka: 'kafka', redis: 'redis', nats: 'nats', toxiproxy: 'toxiproxy', engine: 'engine' };
+    const imageOf: Record<string, ImageKey> = { mysql: 'mysql', 'mysql-b': 'mysql', 'mysql-b-follow': 'mysql', postgres: 'postgres', 'postgres-b': 'postgres', kafka: 'kafka', redis: 'redis', nats: 'nats', 'schema-registry': 'schema-registry', toxiproxy: 'toxiproxy', engine: 'engine' };
     for (const [service, key] of Object.entries(imageOf)) {
       expect(compose.services[service]?.image, service).toBe(`\${${imageEnvVar(key)}:-${IMAGE_CATALOG.get(key)?.official}}`);
     }
@@ -45,8 +45,8 @@ describe('docker-compose.chaos.yml', async () => {
   });
 
   it('`images env` writes a value for every variable the file uses', () => {
-    const used = new Set([...text.matchAll(/\$\{(TIDEMARK_IMAGE_[A-Z]+):-/g)].map((m) => m[1]));
-    const written = new Set([...composeEnv('local').matchAll(/^(TIDEMARK_IMAGE_[A-Z]+)=tidemark-local\//gm)].map((m) => m[1]));
+    const used = new Set([...text.matchAll(/\$\{(TIDEMARK_IMAGE_[A-Z_]+):-/g)].map((m) => m[1]));
+    const written = new Set([...composeEnv('local').matchAll(/^(TIDEMARK_IMAGE_[A-Z_]+)=tidemark-local\//gm)].map((m) => m[1]));
     expect([...used].sort()).toEqual([...written].sort());
   });
 
@@ -73,6 +73,7 @@ describe('docker-compose.chaos.yml', async () => {
     expect(compose.services['postgres-b']?.environment).toMatchObject({ PRIMARY_HOST: 'postgres' });
     expect(compose.services.redis?.command).toEqual([...REDIS_COMMAND]);
     expect(compose.services.nats?.command).toEqual([...NATS_COMMAND]);
+    expect(compose.services['schema-registry']?.environment?.JAVA_OPTS?.split(/\s+/)).toEqual(REGISTRY_JAVA_OPTS.split(' '));
   });
 
   it('defines the same proxies as the provider, by network alias', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { imagesOf } from '../../../chaos/src/infra/images/image-choice.js';
 import { POSTGRES_SETTINGS } from '../../../chaos/src/infra/native/postgres.js';
+import { registryArgs } from '../../../chaos/src/infra/native/schema-registry.js';
 import { loadContainerScripts } from '../../../chaos/src/infra/testcontainers/container-scripts.js';
 import { demuxDockerLogs } from '../../../chaos/src/infra/testcontainers/container-service.js';
 import { serviceContainerSpec, toxiproxyContainerSpec, toxiproxyProxies, type SpecContext } from '../../../chaos/src/infra/testcontainers/container-specs.js';
@@ -8,8 +9,8 @@ import { MYSQL8_PROMOTE_SQL, mysql8FollowSql } from '../../../chaos/src/infra/te
 import type { ServiceName } from '../../../chaos/src/infra/types.js';
 
 /** Container specs are pure data: what the testcontainers provider creates, checked without Docker. */
-const services: ServiceName[] = ['mysql', 'mysql-b', 'postgres', 'postgres-b', 'kafka', 'redis', 'nats'];
-const refs = (set: 'local' | 'official') => Object.fromEntries(imagesOf(set, ['mysql', 'postgres', 'kafka', 'redis', 'nats', 'toxiproxy'], {}).map((i) => [i.key, i.ref])) as SpecContext['images'];
+const services: ServiceName[] = ['mysql', 'mysql-b', 'postgres', 'postgres-b', 'kafka', 'redis', 'nats', 'schema-registry'];
+const refs = (set: 'local' | 'official') => Object.fromEntries(imagesOf(set, ['mysql', 'postgres', 'kafka', 'redis', 'nats', 'schema-registry', 'toxiproxy'], {}).map((i) => [i.key, i.ref])) as SpecContext['images'];
 
 describe('testcontainers container specs', async () => {
   const ctx: SpecContext = {
@@ -19,19 +20,20 @@ describe('testcontainers container specs', async () => {
     images: refs('official'),
     scripts: await loadContainerScripts(),
     hostPorts: {
-      direct: { mysql: 21001, 'mysql-b': 21002, postgres: 21003, 'postgres-b': 21004, kafka: 21005, redis: 21006, nats: 21007 },
-      proxy: { mysql: 22001, 'mysql-b': 22002, postgres: 22003, 'postgres-b': 22004, kafka: 22005, redis: 22006, nats: 22007 },
+      direct: { mysql: 21001, 'mysql-b': 21002, postgres: 21003, 'postgres-b': 21004, kafka: 21005, redis: 21006, nats: 21007, 'schema-registry': 21008 },
+      proxy: { mysql: 22001, 'mysql-b': 22002, postgres: 22003, 'postgres-b': 22004, kafka: 22005, redis: 22006, nats: 22007, 'schema-registry': 22008 },
       kafkaProxiedListener: 22100,
       toxiproxyApi: 23000,
     },
   };
 
   it('takes every image from the chosen set: the same spec runs official and local images', () => {
-    expect(services.map((s) => serviceContainerSpec(s, ctx).image)).toEqual(['mysql:8.4', 'mysql:8.4', 'postgres:16', 'postgres:16', 'apache/kafka:3.9.1', 'redis:7.2', 'nats:2.10']);
+    expect(services.map((s) => serviceContainerSpec(s, ctx).image)).toEqual(['mysql:8.4', 'mysql:8.4', 'postgres:16', 'postgres:16', 'apache/kafka:3.9.1', 'redis:7.2', 'nats:2.10', 'apicurio/apicurio-registry-mem:2.4.2.Final']);
     expect(toxiproxyContainerSpec(ctx).image).toBe('ghcr.io/shopify/toxiproxy:2.12.0');
     const local = { ...ctx, images: refs('local') };
     expect(serviceContainerSpec('mysql-b', local).image).toBe('tidemark-local/mariadb:10.11');
     expect(serviceContainerSpec('postgres', local).image).toBe('tidemark-local/postgres:15');
+    expect(serviceContainerSpec('schema-registry', local).image).toBe('tidemark-local/apicurio-registry:2.4.2.Final');
     const { image: _official, ...officialRest } = serviceContainerSpec('kafka', ctx);
     const { image: _local, ...localRest } = serviceContainerSpec('kafka', local);
     expect(localRest).toEqual(officialRest);
@@ -77,6 +79,17 @@ describe('testcontainers container specs', async () => {
     expect(serviceContainerSpec('nats', ctx).command).toEqual(['-p', '4222', '-js', '-sd', '/data']);
   });
 
+  it('runs the schema registry with the native service\'s JVM flags and settings, listening on all addresses, its H2 file in the container', () => {
+    const registry = serviceContainerSpec('schema-registry', ctx);
+    expect(registry.ports).toEqual([{ container: 8080, host: 21008 }]);
+    const options = registry.env.JAVA_OPTS?.split(' ') ?? [];
+    const native = registryArgs('/x/registry.jar', '/data', 9999).slice(0, -2);
+    const differing = (flag: string): boolean => /quarkus\.http\.(host|port)|jdbc\.url/.test(flag);
+    expect(options.filter((f) => !differing(f))).toEqual(native.filter((f) => !differing(f)));
+    expect(options).toEqual(expect.arrayContaining(['-Dquarkus.http.host=0.0.0.0', '-Dquarkus.http.port=8080', '-Dregistry.rules.global.compatibility=BACKWARD']));
+    expect(options.find((f) => f.includes('jdbc.url'))).toMatch(/^-Dquarkus\.datasource\.jdbc\.url=jdbc:h2:file:\/tmp\/\S+;WRITE_DELAY=0$/);
+  });
+
   it('puts Toxiproxy on the host network with its API on the planned host port', () => {
     const toxiproxy = toxiproxyContainerSpec(ctx);
     expect(toxiproxy).toMatchObject({ networkMode: 'host', command: ['-host', '127.0.0.1', '-port', '23000'], ports: [] });
@@ -95,6 +108,7 @@ describe('testcontainers container specs', async () => {
       { name: 'kafka', listen: '0.0.0.0:8670', upstream: 'kafka:9092' },
       { name: 'redis', listen: '0.0.0.0:8671', upstream: 'redis:6379' },
       { name: 'nats', listen: '0.0.0.0:8672', upstream: 'nats:4222' },
+      { name: 'schema-registry', listen: '0.0.0.0:8673', upstream: 'schema-registry:8080' },
     ]);
   });
 

@@ -81,10 +81,9 @@ describe('choosing a provider with the images in mind', () => {
     await expect(chooseProvider('auto', ['redis'], undefined, {}, deps(true, new Error('permission denied on docker.sock')))).rejects.toThrow('permission denied');
   });
 
-  it('a service with no image yet (the schema registry): auto runs natively and says so, testcontainers refuses', async () => {
-    const decision = await chooseProvider('auto', ['kafka', 'schema-registry'], undefined, {}, deps(true, 'ok'));
-    expect(decision).toEqual({ provider: 'native', notice: expect.stringContaining('schema-registry has no container image yet') });
-    await expect(chooseProvider('testcontainers', ['schema-registry'], undefined, {}, deps(true, 'ok'))).rejects.toThrow(/no schema-registry image yet; use --provider native/);
+  it('the schema registry runs in a container like every other service', async () => {
+    expect(await chooseProvider('auto', ['kafka', 'schema-registry'], undefined, {}, deps(true, 'ok'))).toEqual({ provider: 'testcontainers' });
+    expect(await chooseProvider('testcontainers', ['schema-registry'], undefined, {}, deps(true, 'ok'))).toEqual({ provider: 'testcontainers' });
   });
 
   it('native never looks at Docker', async () => {

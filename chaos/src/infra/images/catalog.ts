@@ -1,4 +1,4 @@
-import { KAFKA_VERSION, NATS_IMAGE_VERSION, TOXIPROXY_VERSION } from '../versions.js';
+import { APICURIO_VERSION, KAFKA_VERSION, NATS_IMAGE_VERSION, TOXIPROXY_VERSION } from '../versions.js';
 
 /**
  * Every container image the testcontainers provider, docker-compose.chaos.yml and
@@ -13,7 +13,7 @@ import { KAFKA_VERSION, NATS_IMAGE_VERSION, TOXIPROXY_VERSION } from '../version
  */
 
 /** The images a topology runs: one per kind of server, plus Toxiproxy. */
-export const SERVICE_IMAGE_KEYS = ['mysql', 'postgres', 'kafka', 'redis', 'nats', 'toxiproxy'] as const;
+export const SERVICE_IMAGE_KEYS = ['mysql', 'postgres', 'kafka', 'redis', 'nats', 'schema-registry', 'toxiproxy'] as const;
 export type ServiceImageKey = (typeof SERVICE_IMAGE_KEYS)[number];
 
 /** Images only the build uses (base layers) and the engine image. */
@@ -32,7 +32,7 @@ export type LocalRecipe =
   | { readonly kind: 'repo-dockerfile'; readonly from: ImageKey };
 
 /** Files from the host cache copied into a build context, so the image build downloads nothing big. */
-export type HostArtefact = 'node-runtime' | 'kafka-libs' | 'nats-binary' | 'toxiproxy-binary';
+export type HostArtefact = 'node-runtime' | 'kafka-libs' | 'registry-app' | 'nats-binary' | 'toxiproxy-binary';
 
 export interface ImageEntry {
   readonly key: ImageKey;
@@ -105,6 +105,14 @@ const entries: readonly ImageEntry[] = [
     contract: 'entrypoint is nats-server (no shell needed)',
   },
   {
+    key: 'schema-registry',
+    title: `Apicurio Registry ${APICURIO_VERSION} (schema registry)`,
+    official: `apicurio/apicurio-registry-mem:${APICURIO_VERSION}`,
+    local: `tidemark-local/apicurio-registry:${APICURIO_VERSION}`,
+    recipe: { kind: 'dockerfile', dir: 'schema-registry', from: 'base', hostFiles: 'registry-app' },
+    contract: 'the registry on 8080 (Confluent API under /apis/ccompat/v7), JVM flags and -D settings taken from JAVA_OPTS, /tmp writable',
+  },
+  {
     key: 'toxiproxy',
     title: `Toxiproxy ${TOXIPROXY_VERSION}`,
     official: `ghcr.io/shopify/toxiproxy:${TOXIPROXY_VERSION.slice(1)}`,
@@ -132,5 +140,5 @@ export function imageEntry(key: ImageKey): ImageEntry {
 
 /** Environment variable that overrides one image (compose substitutes it; the provider honours it). */
 export function imageEnvVar(key: ImageKey): string {
-  return `TIDEMARK_IMAGE_${key.toUpperCase()}`;
+  return `TIDEMARK_IMAGE_${key.toUpperCase().replaceAll('-', '_')}`;
 }

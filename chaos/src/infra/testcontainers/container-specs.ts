@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { ServiceImageKey } from '../images/catalog.js';
 import { kafkaSettings } from '../native/kafka-config.js';
 import { POSTGRES_SETTINGS, settingFlags } from '../native/postgres.js';
+import { registryJvmOptions } from '../native/schema-registry.js';
 import { KIND_OF, PRIMARY_OF, isReplica } from '../spec.js';
 import type { ServiceKind, ServiceName } from '../types.js';
 import type { ContainerScripts } from './container-scripts.js';
 
 /** Ports inside the containers. */
-export const CONTAINER_PORTS = { mysql: 3306, postgres: 5432, kafkaProxied: 9092, kafkaController: 9093, redis: 6379, nats: 4222 } as const;
+export const CONTAINER_PORTS = { mysql: 3306, postgres: 5432, kafkaProxied: 9092, kafkaController: 9093, redis: 6379, nats: 4222, schemaRegistry: 8080 } as const;
 
 /** Where the entry scripts of docker/scripts are copied in every container that runs one. */
 export const SCRIPTS_DIR = '/tidemark';
@@ -133,6 +134,13 @@ export const REDIS_COMMAND = [
 
 export const NATS_COMMAND = ['-p', String(CONTAINER_PORTS.nats), '-js', '-sd', '/data'] as const;
 
+/**
+ * The registry with the native service's settings (native/schema-registry.ts), its H2 file in the
+ * container's own layer: it survives a stop/start of the container, as the native one survives a
+ * restart. /tmp, because it is writable whichever user an image runs as.
+ */
+export const REGISTRY_JAVA_OPTS = registryJvmOptions({ host: '0.0.0.0', port: CONTAINER_PORTS.schemaRegistry }, '/tmp/tidemark-registry').join(' ');
+
 /** The container for one service. */
 export function serviceContainerSpec(name: ServiceName, ctx: SpecContext): ContainerSpec {
   const direct = (port: number): ContainerSpec['ports'] => [{ container: port, host: need(ctx.hostPorts.direct[name], name) }];
@@ -148,13 +156,9 @@ export function serviceContainerSpec(name: ServiceName, ctx: SpecContext): Conta
     case 'nats':
       return { name, image: ctx.images.nats, alias: name, command: [...NATS_COMMAND], env: {}, ports: direct(CONTAINER_PORTS.nats), files: [], stopSignal: 'SIGTERM' };
     case 'schema-registry':
-      throw new Error(CONTAINERLESS_MESSAGE);
+      return { name, image: ctx.images['schema-registry'], alias: name, env: { JAVA_OPTS: REGISTRY_JAVA_OPTS }, ports: direct(CONTAINER_PORTS.schemaRegistry), files: [], stopSignal: 'SIGTERM' };
   }
 }
-
-/** Services without an image in the catalog yet: the provider refuses them (auto runs them natively). */
-export const CONTAINERLESS_SERVICES: readonly ServiceName[] = ['schema-registry'];
-export const CONTAINERLESS_MESSAGE = 'the testcontainers provider has no schema-registry image yet; use --provider native (docs/infrastructure.md)';
 
 /**
  * Toxiproxy on the host's network: its API and every proxy listen on host addresses, and it
@@ -182,7 +186,7 @@ const COMPOSE_UPSTREAM_PORT: Readonly<Record<ServiceKind, number>> = {
   kafka: CONTAINER_PORTS.kafkaProxied,
   redis: CONTAINER_PORTS.redis,
   nats: CONTAINER_PORTS.nats,
-  'schema-registry': 8080, // Apicurio's images listen on 8080
+  'schema-registry': CONTAINER_PORTS.schemaRegistry,
 };
 
 /** Compose's Toxiproxy listens for proxy i on 8666 + i. */

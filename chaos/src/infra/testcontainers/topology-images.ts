@@ -12,8 +12,7 @@ export interface TopologyImages {
 
 /** The images a set of services needs: one per kind of server, plus Toxiproxy. */
 export function imageKeysFor(services: readonly ServiceName[]): ServiceImageKey[] {
-  const kinds = services.map((s) => KIND_OF[s]).filter((k): k is Exclude<typeof k, 'schema-registry'> => k !== 'schema-registry');
-  return [...new Set<ServiceImageKey>([...kinds, 'toxiproxy'])];
+  return [...new Set<ServiceImageKey>([...services.map((s) => KIND_OF[s]), 'toxiproxy'])];
 }
 
 const resolved = new Map<string, Promise<TopologyImages>>();

@@ -128,7 +128,7 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Bui
   for (const [index, key] of order.entries()) {
     const entry = imageEntry(key);
     const stepStarted = Date.now();
-    const label = `[${index + 1}/${order.length}] ${key.padEnd(9)} ${entry.local}`;
+    const label = `[${index + 1}/${order.length}] ${key.padEnd(15)} ${entry.local}`;
     const throttled = throttledProgress(print, options.verbose ?? false, stepStarted);
     let announced = false;
     let lastLine = '';

@@ -2,6 +2,7 @@ import { access, realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runCommand } from '../../exec.js';
 import { kafkaJarsPresent } from '../../setup/kafka-jars.js';
+import { registryPresent } from '../../setup/schema-registry-build.js';
 import type { SetupContext } from '../../setup/setup-step.js';
 import { toxiproxyPresent } from '../../setup/toxiproxy-binary.js';
 import type { HostArtefact } from '../catalog.js';
@@ -54,6 +55,13 @@ export async function hostArtefacts(kind: HostArtefact, ctx: SetupContext): Prom
     case 'kafka-libs':
       if (!(await kafkaJarsPresent(ctx))) throw new Error(`Kafka jars not in ${ctx.paths.kafkaLibs}: ${SETUP_HINT}`);
       return [{ name: 'libs', source: ctx.paths.kafkaLibs }];
+    case 'registry-app':
+      // Quarkus' thin runner jar finds its dependencies through its manifest, in lib/ beside it.
+      if (!(await registryPresent(ctx))) throw new Error(`Apicurio Registry not built in ${ctx.paths.registryDir}: ${SETUP_HINT}`);
+      return [
+        { name: 'apicurio-registry-runner.jar', source: ctx.paths.registryJar },
+        { name: 'lib', source: join(dirname(ctx.paths.registryJar), 'lib') },
+      ];
     case 'toxiproxy-binary':
       if (!(await toxiproxyPresent(ctx))) throw new Error(`toxiproxy-server not in ${ctx.paths.binDir}: ${SETUP_HINT}`);
       return [{ name: 'toxiproxy-server', source: ctx.paths.toxiproxyBinary }];
