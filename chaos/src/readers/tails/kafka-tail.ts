@@ -109,7 +109,12 @@ export class KafkaTail implements SinkTail {
       this.lastMove = Date.now();
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.crash = payload.error;
+      // After a retriable error (a broker killed and restarted, its group coordinator still
+      // loading) kafkajs restarts the consumer itself, which resumes from the group's committed
+      // offsets (re-fetched messages are skipped by offset in drain). Only a crash it does not
+      // restart from is final; treating every crash as final left a soak's checks failing for
+      // the rest of the run after one Kafka kill.
+      if (!payload.restart) this.crash = payload.error;
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
