@@ -1,3 +1,4 @@
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Registry } from 'prom-client';
@@ -6,7 +7,8 @@ import { observeLiveHeap } from '../../../engine/src/metrics/live-heap.js';
 import { waitFor } from '../../support/poll.js';
 
 setFlagsFromString('--expose-gc');
-const fullCollection = runInNewContext('gc') as () => void;
+const gc = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
+const fullCollection = () => gc();
 
 async function value(registry: Registry, name: string): Promise<number> {
   const m = registry.getSingleMetric(name);
@@ -27,5 +29,24 @@ describe('live heap', () => {
     const live = await value(registry, 'tidemark_heap_live_bytes');
     expect(live).toBeGreaterThan(1_000_000);
     expect(withGarbage - live).toBeGreaterThan(10_000_000);
+  });
+
+  it('ignores minor collections (a scavenge leaves old garbage in place)', async () => {
+    const registry = new Registry();
+    observeLiveHeap(registry);
+    const minorSeen = new Promise<void>((resolve) => {
+      const watch = new PerformanceObserver((list) => {
+        if (list.getEntries().some((e) => (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR)) {
+          watch.disconnect();
+          resolve();
+        }
+      });
+      watch.observe({ entryTypes: ['gc'] });
+    });
+    const before = await value(registry, 'tidemark_heap_full_collections_total');
+    gc({ type: 'minor' });
+    await minorSeen;
+    await new Promise((resolve) => setImmediate(resolve)); // every observer has had this delivery
+    expect(await value(registry, 'tidemark_heap_full_collections_total')).toBe(before);
   });
 });
