@@ -1,19 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { EngineMemorySample } from '../checkers/index.js';
 import type { EngineProcess } from '../engine/engine-process.js';
 
-/** One look at the engine process: RSS and CPU from /proc, live heap from its metrics. */
-export interface EngineSample {
-  /** ms since the Unix epoch. */
-  readonly t: number;
-  readonly pid: number;
-  readonly rssMb: number;
-  /** `tidemark_nodejs_heap_size_used_bytes`, when the metrics endpoint answered. */
-  readonly heapMb: number | null;
-  /** `tidemark_heap_live_bytes`: the heap right after the latest full collection (read with heapMb). */
-  readonly liveMb: number | null;
-  /** `tidemark_heap_full_collections_total` of this process so far (read with heapMb). */
-  readonly fullCollections: number | null;
+/**
+ * One look at the engine process: RSS and CPU from /proc, the heap figures from its metrics
+ * (`tidemark_nodejs_heap_size_used_bytes`, `tidemark_heap_live_bytes`,
+ * `tidemark_heap_full_collections_total`; every 5th sample): the memory sample the `leak`
+ * checker judges, plus CPU.
+ */
+export interface EngineSample extends EngineMemorySample {
   /** CPU seconds used by every engine process of the run so far (restarts add up). */
   readonly cpuS: number;
 }
