@@ -4,12 +4,12 @@ import type { HttpReceiver, ReceivedRequest } from '../http-receiver.js';
 import { HttpTail } from '../tails/http-tail.js';
 import type { PayloadDecoding, SinkFeed, SinkIo } from '../reader.js';
 
-/** The invocation's receiver is shared; a run owns the requests under its path. */
 /** Where a run's HTTP sink posts: every request under this path prefix is the run's. */
 export interface HttpReadLayout {
   readonly pathPrefix: string;
 }
 
+/** The invocation's receiver is shared; a run owns the requests under its path. */
 export class HttpIo implements SinkIo {
   readonly kind = 'http';
   readonly exactlyOnce = false;
