@@ -255,7 +255,7 @@ describe('runaway scripts', () => {
           if (events.some((e) => e.after && e.after.note === 'poison')) { const gigabyte = new Uint8Array(1024 * 1024 * 1024); gigabyte.fill(1); }
           return events;
         }`,
-        limits: { mem_mb: 64 },
+        limits: { mem_mb: 64, cpu_ms: 60_000 }, // only mem_mb may stop it: zero-filling 1 GB can take over the default 50 ms of CPU on a busy machine
       }],
       sinks: [kafkaSink(topic)],
     });

@@ -180,7 +180,7 @@ describe('javascript processor: limits are enforced per batch', () => {
     const grow = js('function processBatch(events) { if (events[0].after.n === 0) { const hoard = []; for (;;) hoard.push(new Array(1 << 20).fill(1.5)); } return events; }', { mem_mb: 64, cpu_ms: 60_000, timeout_ms: 60_000 });
     await expect(run(grow)).rejects.toMatchObject({ code: 'TIDEMARK_ERR_PROCESSOR_LIMIT', message: expect.stringMatching(/limits\.mem_mb \(64 MB/) });
     expect(await run(grow, [rowEvent(5, { after: { n: 5 } })])).toHaveLength(1);
-    const gigabyte = js('function processBatch(events) { const b = new Uint8Array(1024 * 1024 * 1024); b[0] = 1; return events; }', { mem_mb: 64 });
+    const gigabyte = js('function processBatch(events) { const b = new Uint8Array(1024 * 1024 * 1024); b[0] = 1; return events; }', { mem_mb: 64, cpu_ms: 60_000 });
     await expect(run(gigabyte)).rejects.toMatchObject({ code: 'TIDEMARK_ERR_PROCESSOR_LIMIT', message: expect.stringMatching(/limits\.mem_mb/) });
   });
 
