@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import base from './vitest.config.js';
+import { processOptions } from './vitest.config.js';
 
 /**
  * The testcontainers path (README, "The testcontainers path"; .ci/run's Docker job): tests that
@@ -9,9 +9,10 @@ import base from './vitest.config.js';
  *     TIDEMARK_PROVIDER=testcontainers npx vitest run --config vitest.docker.config.ts
  */
 export default defineConfig({
-  ...base,
   test: {
-    ...base.test,
+    ...processOptions,
+    maxWorkers: 1,
+    globalSetup: ['test/support/global-infra.ts'],
     include: ['test/docker/**/*.test.ts', 'test/contract/providers/testcontainers.test.ts', 'test/integration/infra/**/*.test.ts', 'test/integration/chaos/runner.test.ts'],
     exclude: ['**/node_modules/**'],
   },

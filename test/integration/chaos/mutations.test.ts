@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAUGHT_BY, MUTATIONS, PROBE_OF } from '../../../chaos/src/mutations/catalog.js';
+import { CAUGHT_BY, MUTATIONS, PROBE_OF, type MutationName } from '../../../chaos/src/mutations/catalog.js';
 import type { ScenarioRun } from '../../../chaos/src/report/index.js';
 import { SCENARIOS_DIR } from '../../../chaos/src/runner/paths.js';
 import { selectScenarios } from '../../../chaos/src/runner/plan.js';
@@ -28,10 +28,19 @@ afterAll(async () => {
   await session?.close(false);
 }, 120_000);
 
-async function probe(mutation: string | null, file = PROBE): Promise<ScenarioRun> {
+/**
+ * A mutant that is not caught by `lost` never lets the catch-up see every version arrive, so its
+ * run would wait out the whole deadline: its checker judges what arrived, not what is late, so a
+ * shorter deadline changes nothing it asserts. A `lost` mutant keeps the control's deadline, so
+ * that lateness alone cannot pass for the bug.
+ */
+const MUTANT_DEADLINE_S = 6;
+
+async function probe(mutation: MutationName | null, file = PROBE): Promise<ScenarioRun> {
   if (!session) throw new Error('no session: beforeAll failed');
   const [loaded] = selectScenarios(probePath(file), SCENARIOS_DIR);
-  return runScenario({ session, run: { scenario: loaded!.scenario, pipelinePath: loaded!.pipelinePath, source: 'mysql', seed: 11 }, mutation });
+  const scenario = mutation && CAUGHT_BY[mutation] !== 'lost' ? { ...loaded!.scenario, deadline: MUTANT_DEADLINE_S } : loaded!.scenario;
+  return runScenario({ session, run: { scenario, pipelinePath: loaded!.pipelinePath, source: 'mysql', seed: 11 }, mutation });
 }
 
 /** `checker [sink]: summary` of every verdict that is not valid. */
