@@ -29,6 +29,8 @@ export class SinkPass {
   private readonly lastVersion = int32();
   private readonly lastStream = int32();
   private readonly streams = new Map<string, number>();
+  /** Versions inferred for key-only deletes, by stream and event (see withInferredVersion). */
+  private readonly inferredDeletes = new Map<string, number>();
 
   constructor(
     private readonly log: SourceLog,
@@ -73,7 +75,10 @@ export class SinkPass {
   /**
    * A delete whose before image holds only the key (Postgres, default replica identity) names no
    * version; within one stream the key's order is kept, so it removed the version of the key's
-   * last write there, which is then its version.
+   * last write there, which is then its version. A replayed copy of the delete (at-least-once,
+   * after a crash) may follow later writes of the key that the first delivery already preceded
+   * ([.. u3, d, c4 | d, c4]): it takes the version inferred for its first copy, which it names
+   * by its event identity (idempotency key, else source transaction and index).
    */
   private withInferredVersion(r: SinkRecord): SinkRecord {
     const table = this.log.tableId(r.table);
@@ -91,7 +96,12 @@ export class SinkPass {
       return r;
     }
     if (r.op !== 'd' || this.lastStream.get(key) !== stream + 1) return r;
-    return { ...r, version: this.lastVersion.get(key) };
+    const event = r.idempotencyKey ?? (r.txId !== null && r.txIndex !== null ? `${r.txId}\u0001${r.txIndex}` : null);
+    if (event === null) return { ...r, version: this.lastVersion.get(key) };
+    const id = `${stream}\u0001${event}`;
+    let version = this.inferredDeletes.get(id);
+    if (version === undefined) this.inferredDeletes.set(id, (version = this.lastVersion.get(key)));
+    return { ...r, version };
   }
 
   undecodable(position: string, error: string): void {

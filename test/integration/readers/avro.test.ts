@@ -69,9 +69,9 @@ describe('readers decode Avro through the registry', () => {
     expect(blind.records).toEqual([]);
     expect(blind.undecodable).toHaveLength(events.length);
     // The runner's tail (the live judge's reader) decodes the same way, and without the registry takes nothing for JSON either.
-    const tailed = await readTail(new KafkaTail({ brokers: kafkaBrokers(service('kafka'), 'direct'), topics: [topic], isolation: 'read_committed', primaryKeys, registryUrl: registry() }), 'kafka');
+    const tailed = await readTail(new KafkaTail({ brokers: kafkaBrokers(service('kafka'), 'direct'), topics: [topic], isolation: 'read_committed', transactional: false, primaryKeys, registryUrl: registry() }), 'kafka');
     expectDecoded(tailed, events, () => `${topic}-0`);
-    const blindTail = await readTail(new KafkaTail({ brokers: kafkaBrokers(service('kafka'), 'direct'), topics: [topic], isolation: 'read_committed', primaryKeys }), 'kafka');
+    const blindTail = await readTail(new KafkaTail({ brokers: kafkaBrokers(service('kafka'), 'direct'), topics: [topic], isolation: 'read_committed', transactional: false, primaryKeys }), 'kafka');
     expect(blindTail.records).toEqual([]);
     expect(blindTail.undecodable).toHaveLength(events.length);
   }, 60_000);

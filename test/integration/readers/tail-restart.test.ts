@@ -29,7 +29,7 @@ const TARGETS: Record<'kafka' | 'redis', Target> = {
     // A read would wait out the tail's idle timeout on a dead broker.
     readDuringOutage: false,
     sink: (server, topic) => ({ type: 'kafka', config: { id: 'k', brokers: address(server, 'direct'), topic, client: 'kafkajs' } }),
-    tail: (server, topic) => new KafkaTail({ brokers: kafkaBrokers(server, 'direct'), topics: [topic], isolation: 'read_uncommitted', primaryKeys: WORKLOAD_PRIMARY_KEYS, idleTimeoutMs: 60_000 }),
+    tail: (server, topic) => new KafkaTail({ brokers: kafkaBrokers(server, 'direct'), topics: [topic], isolation: 'read_uncommitted', transactional: false, primaryKeys: WORKLOAD_PRIMARY_KEYS, idleTimeoutMs: 60_000 }),
   },
   redis: {
     outageMs: 3_000,

@@ -51,7 +51,7 @@ export class KafkaIo implements SinkIo {
   feeds(primaryKeys: Readonly<Record<string, readonly string[]>>): SinkFeed[] {
     this.tails ??= (['read_committed', 'read_uncommitted'] as const).map((isolation) => ({
       meta: { sink: this.name, kind: 'kafka', exactlyOnce: this.exactlyOnce, isolation },
-      tail: new KafkaTail({ brokers: this.brokers, topics: this.layout.topics, isolation, primaryKeys, ...this.decoding }),
+      tail: new KafkaTail({ brokers: this.brokers, topics: this.layout.topics, isolation, transactional: this.exactlyOnce, primaryKeys, ...this.decoding }),
     }));
     return this.tails;
   }

@@ -13,6 +13,11 @@ export interface KafkaTailOptions extends TailOptions {
   readonly isolation: 'read_committed' | 'read_uncommitted';
   /** Give up a read when no partition moves for this long (default 5000 ms). */
   readonly idleTimeoutMs?: number;
+  /**
+   * Whether the sink writes Kafka transactions (exactly_once). Only their commit/abort markers
+   * leave offset gaps; in a topic without them a gap means records the reader never saw.
+   */
+  readonly transactional: boolean;
 }
 
 /** Fetched messages a partition may hold before the consumer waits for a read to drain them. */
@@ -77,9 +82,13 @@ export class KafkaTail implements SinkTail {
       for (const m of queue) {
         const offset = Number(m.offset);
         if (offset <= part.lastOffset) continue; // handed over twice by the client
-        if (part.lastOffset >= 0 && offset !== part.lastOffset + 1) part.group++;
-        part.lastOffset = offset;
         const position = `${stream}@${m.offset}`;
+        if (part.lastOffset >= 0 && offset !== part.lastOffset + 1) {
+          part.group++;
+          // Judged as a reader failure, not as what the engine wrote: the missing records may hold anything.
+          if (!this.options.transactional) undecodable(position, `offsets ${part.lastOffset + 1}..${offset - 1} were never handed to the reader, and a topic without transactions has no markers there: the reader skipped records`);
+        }
+        part.lastOffset = offset;
         try {
           const payload = this.frames ? this.frames.payload(m.value ?? '') : (m.value ?? '');
           visit(decodeRecord({ payload, meta: headerStrings(m.headers), stream, seq: offset, position, sinkTxn: part.group, arrivedAt: Number(m.timestamp) }, this.options.primaryKeys));
