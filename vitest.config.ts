@@ -11,7 +11,8 @@ export const processOptions = {
 
 /** Need a Docker engine and images: run by vitest.docker.config.ts (the testcontainers path). */
 const DOCKER_ONLY = ['test/docker/**', 'test/contract/providers/testcontainers.test.ts'];
-const PURE = ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts'];
+/** The tier is in the file name: `*.int.test.ts` start real servers, `*.e2e.test.ts` drive a browser. */
+const SERVER_TIERS = ['**/*.int.test.ts', '**/*.e2e.test.ts'];
 
 export default defineConfig({
   test: {
@@ -21,15 +22,22 @@ export default defineConfig({
         // Pure logic, no servers: one process for all of them (a fresh process per file spent
         // 2 of every 3 seconds on start-up and imports: 189 s isolated, 69 s shared, 142 files).
         extends: true,
-        test: { name: 'pure', include: PURE, isolate: false, maxWorkers: 1, sequence: { groupOrder: 0 } },
+        test: {
+          name: 'pure',
+          include: ['test/{engine,chaos,bench}/**/*.test.ts'],
+          exclude: [...SERVER_TIERS, '**/node_modules/**'],
+          isolate: false,
+          maxWorkers: 1,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         // Real servers: one file at a time, each in its own process.
         extends: true,
         test: {
           name: 'servers',
-          include: ['test/**/*.test.ts'],
-          exclude: [...DOCKER_ONLY, ...PURE, '**/node_modules/**'],
+          include: [...SERVER_TIERS.map((tier) => `test/${tier}`), 'test/contract/**/*.test.ts'],
+          exclude: [...DOCKER_ONLY, '**/node_modules/**'],
           maxWorkers: 1,
           sequence: { groupOrder: 1 },
           // Run-wide topology, started only when a test asks for it (sharedTopology in test/support/infra.ts).

@@ -13,7 +13,7 @@ export default defineConfig({
     ...processOptions,
     maxWorkers: 1,
     globalSetup: ['test/support/global-infra.ts'],
-    include: ['test/docker/**/*.test.ts', 'test/contract/providers/testcontainers.test.ts', 'test/integration/infra/**/*.test.ts', 'test/integration/chaos/runner.test.ts'],
+    include: ['test/docker/**/*.test.ts', 'test/contract/providers/testcontainers.test.ts', 'test/chaos/infra/**/*.int.test.ts', 'test/chaos/cli/cli.int.test.ts', 'test/chaos/runner/runner.int.test.ts'],
     exclude: ['**/node_modules/**'],
   },
 });

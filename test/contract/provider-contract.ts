@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider, ServiceName, Topology } from '../../chaos/src/infra/index.js';
 import { LABELS } from '../../chaos/src/infra/testcontainers/sessions.js';
-import { pgQuery, redisCall } from '../integration/infra/clients.js';
+import { pgQuery, redisCall } from '../chaos/infra/clients.js';
 import { descendants, ProcessLedger } from '../support/processes.js';
 
 const SPEC = { services: ['redis', 'postgres'] as ServiceName[] };

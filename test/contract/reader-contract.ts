@@ -17,8 +17,8 @@ import type { SinkIo, SinkTail } from '../../chaos/src/readers/index.js';
 import { WORKLOAD_PRIMARY_KEYS } from '../../chaos/src/workload/schema.js';
 import type { SinkSpec } from '../../engine/src/config/index.js';
 import type { ChangeEvent } from '../../engine/src/event/index.js';
-import { deliverThroughEngine } from '../integration/readers/engine-pipeline.js';
-import { comparable, expectedRecord, workloadEvents } from '../integration/readers/fixtures.js';
+import { deliverThroughEngine } from '../chaos/readers/engine-pipeline.js';
+import { comparable, expectedRecord, workloadEvents } from '../chaos/readers/fixtures.js';
 import { waitFor } from '../support/poll.js';
 
 /** The engine sink that writes into a destination, as a pipeline spec would name it. */

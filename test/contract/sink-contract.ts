@@ -22,7 +22,7 @@ import { closeDeadLetterJournals, openDeadLetterJournal } from '../../engine/src
 import type { Logger } from '../../engine/src/logging/logger.js';
 import type { DeliveryReport, Sink } from '../../engine/src/sinks/sink.js';
 import { generatedLog } from '../../engine/src/testing/index.js';
-import { logOf, startPipeline, TENANT } from '../integration/redis/pipeline-harness.js';
+import { logOf, startPipeline, TENANT } from '../engine/sinks/pipeline-harness.js';
 
 /** A sink as the contract sees it: how to make one, read what its server holds, and cut it off. */
 export interface SinkTarget {

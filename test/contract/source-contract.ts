@@ -49,7 +49,7 @@ export interface ServerPosition {
 
 export interface SourceTarget {
   open(): Promise<SourceStream>;
-  /** Absent for sources that hold nothing on the server (MariaDB: binlog retention is the server's, see mysql/purge.test.ts). */
+  /** Absent for sources that hold nothing on the server (MariaDB: binlog retention is the server's, see test/engine/sources/mysql/purge.int.test.ts). */
   readonly serverPosition?: ServerPosition;
 }
 

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeEnv } from '../../chaos/src/cli/images-command.js';
 import type { ServiceInfo } from '../../chaos/src/infra/index.js';
-import { kafkaAdvertisedBrokers, mysqlQuery, natsRoundTrip, pgQuery, redisCall } from '../integration/infra/clients.js';
+import { kafkaAdvertisedBrokers, mysqlQuery, natsRoundTrip, pgQuery, redisCall } from '../chaos/infra/clients.js';
 import { eventually } from '../support/infra.js';
 
 const run = promisify(execFile);

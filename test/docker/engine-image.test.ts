@@ -13,7 +13,7 @@ import { allocatePort } from '../../chaos/src/infra/ports.js';
 import { demuxDockerLogs } from '../../chaos/src/infra/testcontainers/container-service.js';
 import { dockerRuntime, imageOps } from '../../chaos/src/infra/testcontainers/docker-runtime.js';
 import { LABELS, newSession } from '../../chaos/src/infra/testcontainers/sessions.js';
-import { mysqlQuery } from '../integration/infra/clients.js';
+import { mysqlQuery } from '../chaos/infra/clients.js';
 import { eventually } from '../support/infra.js';
 
 const ROWS = 20;

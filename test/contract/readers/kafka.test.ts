@@ -4,7 +4,7 @@ import { address, kafkaBrokers, type ServiceInfo } from '../../../chaos/src/infr
 import { KafkaIo } from '../../../chaos/src/readers/index.js';
 import { WORKLOAD_PRIMARY_KEYS } from '../../../chaos/src/workload/schema.js';
 import { createEnvelope, eventHeaders, type ChangeEvent } from '../../../engine/src/event/index.js';
-import { comparable, expectedRecord, TENANT, workloadEvents } from '../../integration/readers/fixtures.js';
+import { comparable, expectedRecord, TENANT, workloadEvents } from '../../chaos/readers/fixtures.js';
 import { sharedTopology } from '../../support/infra.js';
 import { readerContract, type ReaderTarget } from '../reader-contract.js';
 

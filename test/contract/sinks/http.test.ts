@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import { Receiver } from '../../integration/http/receiver.js';
-import { makeSink } from '../../integration/redis/pipeline-harness.js';
+import { Receiver } from '../../engine/sinks/http/receiver.js';
+import { makeSink } from '../../engine/sinks/pipeline-harness.js';
 import { sinkContract, type SinkTarget } from '../sink-contract.js';
 
 /** A real local HTTP receiver; its outage is the endpoint going away (listening stops, connections cut) and coming back on the same port. */

@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { address } from '../../../chaos/src/infra/index.js';
-import { readTopic } from '../../integration/kafka/kafka-read.js';
-import { makeSink } from '../../integration/redis/pipeline-harness.js';
+import { readTopic } from '../../engine/sinks/kafka/kafka-read.js';
+import { makeSink } from '../../engine/sinks/pipeline-harness.js';
 import { useTopology } from '../../support/infra.js';
 import { sinkContract, type SinkTarget } from '../sink-contract.js';
 

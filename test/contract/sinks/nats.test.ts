@@ -2,8 +2,8 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { natsServers } from '../../../chaos/src/infra/index.js';
-import { readStreamMessages } from '../../integration/nats/nats-read.js';
-import { makeSink } from '../../integration/redis/pipeline-harness.js';
+import { readStreamMessages } from '../../engine/sinks/nats/nats-read.js';
+import { makeSink } from '../../engine/sinks/pipeline-harness.js';
 import { useTopology } from '../../support/infra.js';
 import { sinkContract, type SinkTarget } from '../sink-contract.js';
 

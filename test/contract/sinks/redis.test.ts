@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { redisOptions } from '../../../chaos/src/infra/index.js';
-import { makeSink } from '../../integration/redis/pipeline-harness.js';
-import { readStream } from '../../integration/redis/redis-read.js';
+import { makeSink } from '../../engine/sinks/pipeline-harness.js';
+import { readStream } from '../../engine/sinks/redis/redis-read.js';
 import { useTopology } from '../../support/infra.js';
 import { sinkContract, type SinkTarget } from '../sink-contract.js';
 

@@ -4,7 +4,7 @@ import type { Topology } from '../../../chaos/src/infra/index.js';
 import { mysqlSourceConfig } from '../../../engine/src/config/index.js';
 import { silentLogger } from '../../../engine/src/logging/logger.js';
 import { MysqlSource } from '../../../engine/src/sources/mysql/index.js';
-import { admin, cdcDsn, FAST, startMariadb } from '../../integration/mysql/harness.js';
+import { admin, cdcDsn, FAST, startMariadb } from '../../engine/sources/mysql/harness.js';
 import { sourceContract, type Row, type SourceTarget } from '../source-contract.js';
 
 let topo: Topology;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { parseLsn } from '../../../engine/src/sources/postgres/lsn.js';
 import { PostgresSource } from '../../../engine/src/sources/postgres/index.js';
-import { cleanup, inTransaction, slotRow, sourceConfig, startPostgres, statusReplies, uniqueName, type PgFixture } from '../../integration/postgres/harness.js';
+import { cleanup, inTransaction, slotRow, sourceConfig, startPostgres, statusReplies, uniqueName, type PgFixture } from '../../engine/sources/postgres/harness.js';
 import { waitFor } from '../../support/poll.js';
 import { sourceContract, type Row, type SourceStream, type SourceTarget } from '../source-contract.js';
 
