@@ -16,7 +16,7 @@ export const CAUGHT_BY: Readonly<Record<MutationName, CheckerName>> = {
 };
 
 /**
- * The probe scenario (test/integration/chaos/fixtures) a mutation is shown against, where the
+ * The probe scenario (test/chaos/mutations/fixtures) a mutation is shown against, where the
  * shared `mutation-probe.yaml` cannot show it: a stale schema id needs Avro sinks and a DDL.
  */
 export const PROBE_OF: Readonly<Partial<Record<MutationName, string>>> = {

@@ -35,7 +35,7 @@ const NOTHING: CommitStep = Object.freeze({ moves: [], committed: [] });
  * The commit queue: sealed batches in seal order and who acknowledged each. Pure: no I/O, no
  * time, no callbacks — every call returns what changed and the coordinator applies it.
  *
- * Rules (test/property/commit-queue.property.test.ts checks them against a model):
+ * Rules (test/engine/coordinator/commit-queue.property.test.ts checks them against a model):
  * - batches commit strictly in push order: a batch commits once the gate is satisfied by its
  *   acknowledgements and every earlier batch has committed;
  * - a sink's checkpoint moves only to a batch that sink acknowledged and that is committed —

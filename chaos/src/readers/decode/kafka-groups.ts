@@ -4,7 +4,7 @@
  * takes the next offset; consumers never see markers (nor, under read_committed, aborted
  * records). So within one partition read in offset order, a gap between two consecutive
  * records' offsets means a transaction ended between them (verified in
- * test/integration/readers/kafka.test.ts). Without transactions there are no gaps and
+ * test/chaos/readers/kafka.int.test.ts). Without transactions there are no gaps and
  * everything is one group.
  *
  * Limits: the index is per partition (one Kafka transaction spanning partitions has a group in
