@@ -19,12 +19,15 @@ export interface EngineProcessOptions {
   readonly logLevel?: string;
   /** Extra node flags before the engine script, e.g. `--cpu-prof` for a benchmark's profile. */
   readonly nodeArgs?: readonly string[];
+  /** A full garbage collection this often (gc-pacer.ts), for runs that judge the live heap; none by default. */
+  readonly gcEveryMs?: number;
 }
 
 // Both chaos/src/engine and chaos/dist/engine sit three levels below the repository root.
 const ENGINE_BIN = fileURLToPath(new URL('../../../engine/bin/tidemark.js', import.meta.url));
 // Always the compiled module: the engine process is plain Node, it cannot load TypeScript.
 const MUTATIONS = new URL('../../dist/mutations/register.js', import.meta.url).href;
+const GC_PACER = new URL('../../dist/engine/gc-pacer.js', import.meta.url).href;
 
 export interface EngineExit {
   readonly code: number | null;
@@ -75,6 +78,7 @@ export class EngineProcess {
       '--no-node-snapshot',
       ...(this.options.nodeArgs ?? []),
       ...(this.options.mutation ? ['--import', MUTATIONS] : []),
+      ...(this.options.gcEveryMs ? ['--expose-gc', '--import', GC_PACER] : []),
       ENGINE_BIN,
       'run',
       '--data-dir', this.options.dataDir,
@@ -84,6 +88,7 @@ export class EngineProcess {
       '--summary-interval', '5',
     ];
     const env: NodeJS.ProcessEnv = { ...process.env, TIDEMARK_API_TOKEN: '', ...this.options.env };
+    if (this.options.gcEveryMs) env.TIDEMARK_GC_EVERY_MS = String(this.options.gcEveryMs);
     if (this.options.mutation) env.TIDEMARK_MUTATION = this.options.mutation;
     else delete env.TIDEMARK_MUTATION;
     const generation = this.generation;
