@@ -4,6 +4,7 @@ import type { SinkHistory } from '../history/index.js';
 import { RecordCollector, type ReaderOptions } from './decode/collector.js';
 import { sinkTxnGroups } from './decode/kafka-groups.js';
 import type { RawRecord } from './decode/record.js';
+import { ConsumerCrashes } from './kafka-crashes.js';
 import { PartitionProgress } from './kafka-progress.js';
 
 export interface KafkaReadOptions extends ReaderOptions {
@@ -68,13 +69,15 @@ async function consume(kafka: Kafka, admin: Admin, topics: string[], options: Ka
   const groupId = `tidemark-reader-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, readUncommitted: options.isolation === 'read_uncommitted', maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
   let lastMove = Date.now();
-  let crash: Error | null = null;
+  const crashes = new ConsumerCrashes();
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     progress.observe(payload.topic, payload.partition, Number(payload.lastOffset), Number(payload.highWatermark));
     lastMove = Date.now();
   });
+  consumer.on(consumer.events.GROUP_JOIN, () => crashes.joined());
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    crash = payload.error;
+    // A restart is not idleness: the rejoined consumer gets a fresh idle window.
+    if (crashes.crashed(payload)) lastMove = Date.now();
   });
   await consumer.connect();
   try {
@@ -91,7 +94,7 @@ async function consume(kafka: Kafka, admin: Admin, topics: string[], options: Ka
     const idleMs = options.idleTimeoutMs ?? 5000;
     lastMove = Date.now();
     for (;;) {
-      if (crash) throw new Error(`Kafka reader for ${topics.join(', ')} crashed: ${(crash as Error).message}`);
+      if (crashes.final) throw new Error(`Kafka reader for ${topics.join(', ')} crashed: ${crashes.final.message}`);
       if (progress.pending().length === 0) return true;
       if (Date.now() - lastMove > idleMs) return false;
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -3,6 +3,7 @@ import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage } from 'k
 import type { SinkRecord } from '../../history/index.js';
 import { AvroFrames } from '../decode/avro-frames.js';
 import { decodeRecord } from '../decode/record.js';
+import { ConsumerCrashes } from '../kafka-crashes.js';
 import { headerStrings } from '../kafka.js';
 import type { SinkTail, TailOptions } from './tail.js';
 
@@ -48,7 +49,7 @@ export class KafkaTail implements SinkTail {
   private consumer: Consumer | null = null;
   private readonly groupId = `tidemark-tail-${randomUUID()}`;
   private readonly parts = new Map<string, Partition>();
-  private crash: Error | null = null;
+  private readonly crashes = new ConsumerCrashes();
   private lastMove = Date.now();
   private started: Promise<void> | null = null;
   private readonly frames: AvroFrames | null;
@@ -117,13 +118,12 @@ export class KafkaTail implements SinkTail {
       if (this.options.isolation === 'read_uncommitted') part.target = Math.max(part.target, Number(payload.highWatermark));
       this.lastMove = Date.now();
     });
+    consumer.on(consumer.events.GROUP_JOIN, () => this.crashes.joined());
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      // After a retriable error (a broker killed and restarted, its group coordinator still
-      // loading) kafkajs restarts the consumer itself, which resumes from the group's committed
-      // offsets (re-fetched messages are skipped by offset in drain). Only a crash it does not
-      // restart from is final; treating every crash as final left a soak's checks failing for
-      // the rest of the run after one Kafka kill.
-      if (!payload.restart) this.crash = payload.error;
+      // A restarted consumer resumes from the group's committed offsets (re-fetched messages
+      // are skipped by offset in drain); treating every crash as final left a soak's checks
+      // failing for the rest of the run after one Kafka kill.
+      this.crashes.crashed(payload);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
@@ -145,7 +145,7 @@ export class KafkaTail implements SinkTail {
     this.lastMove = Date.now();
     const idleMs = this.options.idleTimeoutMs ?? 5000;
     for (;;) {
-      if (this.crash) throw new Error(`Kafka tail for ${this.options.topics.join(', ')} crashed: ${this.crash.message}`);
+      if (this.crashes.final) throw new Error(`Kafka tail for ${this.options.topics.join(', ')} crashed: ${this.crashes.final.message}`);
       const behind = [...this.parts.values()].filter((p) => p.position < p.target);
       if (behind.length === 0) return 'done';
       // A full queue stops fetching: the read drains it before waiting any longer.
