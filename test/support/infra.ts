@@ -24,8 +24,9 @@ export function useTopology(services: readonly ServiceName[], options: StartOpti
 }
 
 /**
- * Endpoints of a topology shared by every test file of this `vitest run` (started lazily by
- * test/support/global-infra.ts on first request, torn down at the end of the run). Read-only
+ * Endpoints of servers shared by every test file of this `vitest run` (each service started
+ * lazily by test/support/global-infra.ts the first time a file names it, torn down at the end of
+ * the run; `toxiproxyUrl` is that of the first service's topology). Read-only
  * use: no toxics, kills or promotions, since other files use the same servers at the same time;
  * isolate by database/topic/stream names.
  */

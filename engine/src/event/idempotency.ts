@@ -6,7 +6,7 @@ import type { ChangeEvent, Row } from './change-event.js';
  * the event, so a replay after a crash produces the same key (the reference's key does not).
  * An extra event a processor split off gets `.{copy}` appended, so every copy is delivered.
  */
-export function idempotencyKey(tenant: string, event: ChangeEvent): string {
+export function idempotencyKey(tenant: string, event: { readonly source: Pick<ChangeEvent['source'], 'db' | 'table'>; readonly tx: Pick<ChangeEvent['tx'], 'id' | 'index'>; readonly copy?: ChangeEvent['copy'] }): string {
   const key = `${tenant}|${event.source.db}.${event.source.table}|${event.tx.id}|${event.tx.index}`;
   return event.copy ? `${key}.${event.copy}` : key;
 }

@@ -100,7 +100,7 @@ describe('checker properties', () => {
     fc.assert(
       fc.property(worldArb, eoPlan, fc.nat(), (w, plan, pick) => {
         const records = deliver(w.happened, plan);
-        const candidates = records.map((r, i) => i).filter((i) => records[i]!.txIndex! > 0);
+        const candidates = records.map((_, i) => i).filter((i) => records[i]!.txIndex! > 0);
         fc.pre(candidates.length > 0);
         const i = candidates[pick % candidates.length]!;
         const split = records.map((r, k) => (k === i ? { ...r, sinkTxn: 1_000_000 } : r));

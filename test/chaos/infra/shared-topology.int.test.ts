@@ -15,4 +15,11 @@ describe('shared topology (globalSetup)', () => {
     const [a, b] = await Promise.all([sharedTopology(['redis']), sharedTopology(['redis'])]);
     expect(a.toxiproxyUrl).toBe(b.toxiproxyUrl);
   }, 120_000);
+
+  it('starts each service once, shared by requests that name different sets', async () => {
+    const alone = await sharedTopology(['redis']);
+    const both = await sharedTopology(['nats', 'redis']);
+    expect(both.services.map((s) => s.name).sort()).toEqual(['nats', 'redis']);
+    expect(both.services.find((s) => s.name === 'redis')).toEqual(alone.services.find((s) => s.name === 'redis'));
+  }, 120_000);
 });

@@ -27,7 +27,7 @@ export function workloadEvents(txns: number, seed = 1): ChangeEvent[] {
       const partial = { source: { connector: 'mysql', name: 'src', db: DB, table: v.table, position: { offset: events.length, gtid: txId, file: 'mysql-bin.000001', pos: (pos += 100) } }, tx: { id: txId, index, end: index === writes.length - 1 } };
       events.push({
         ...partial,
-        id: deterministicEventId(idempotencyKey(TENANT, partial as ChangeEvent)),
+        id: deterministicEventId(idempotencyKey(TENANT, partial)),
         op: v.op,
         before: v.before,
         after: v.after,

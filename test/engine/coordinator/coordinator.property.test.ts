@@ -55,12 +55,6 @@ interface SinkSpecGen {
   readonly ownsCheckpoint: boolean;
   readonly faults: readonly FaultSpec[];
 }
-interface CrashSpec {
-  /** Global deliver call at which the engine dies. */
-  readonly atCall: number;
-  /** Whether the batch being delivered lands before the crash. */
-  readonly afterStore: boolean;
-}
 
 const scenarioArb = fc
   .record({
@@ -80,6 +74,7 @@ const scenarioArb = fc
     ),
     mode: fc.constantFrom('required', 'all', 'quorum'),
     quorumPick: fc.nat(),
+    // The engine dies at the atCall-th deliver call, after (afterStore) or before that batch lands.
     crashes: fc.array(fc.record({ atCall: fc.integer({ min: 1, max: 40 }), afterStore: fc.boolean() }), { maxLength: 3 }),
     processor: fc.option(
       fc.record({

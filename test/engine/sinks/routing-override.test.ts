@@ -69,7 +69,7 @@ describe('routing overrides', () => {
   it('HTTP: routing headers and key lane in per-event mode; the url stays the template\'s', () => {
     const config = httpSinkConfig.parse({ id: 'h', url: 'http://127.0.0.1:1/cdc/${source.table}', headers: { 'X-Source': 'tidemark' } });
     const { requests } = planRequests(batch([event(1, { topic: 'ignored', key: 'k1', headers: { 'X-Tier': 'high', 'x-source': 'forged' } })]), {
-      tenant: 'acme', url: compileTemplate(config.url, ctx), serializer, baseHeaders: { 'x-source': 'tidemark' }, batchMode: false, dlqEnabled: true,
+      tenant: 'acme', url: compileTemplate(config.url, ctx), serializer, sinkId: 'h', baseHeaders: { 'x-source': 'tidemark' }, batchMode: false, dlqEnabled: true,
     });
     expect(requests[0]!.url).toBe('http://127.0.0.1:1/cdc/orders');
     expect(requests[0]!.headers).toMatchObject({ 'x-tier': 'high', 'x-source': 'tidemark' });

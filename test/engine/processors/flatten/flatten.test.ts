@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { flattenProcessor as flattenSchema } from '../../../../engine/src/config/processors.js';
 import type { ChangeEvent } from '../../../../engine/src/event/index.js';
-import { flattenObject, type FlattenOptions } from '../../../../engine/src/processors/flatten/flatten.js';
+import { flattenObject } from '../../../../engine/src/processors/flatten/flatten.js';
 import { flattenProcessor } from '../../../../engine/src/processors/flatten/flatten-processor.js';
 import { ctx, rowEvent } from '../helpers.js';
 
-const options = (o: Record<string, unknown> = {}): FlattenOptions => flattenSchema.parse({ type: 'flatten', ...o });
+const options = (o: Record<string, unknown> = {}) => flattenSchema.parse({ type: 'flatten', ...o });
 
 describe('flatten', () => {
   it('flattens the reference example with the defaults', () => {

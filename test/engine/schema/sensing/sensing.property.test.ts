@@ -4,7 +4,7 @@
  * against its JSON Schema export (checked with Ajv); values that fit the source's column types
  * never count as drift, and one value of another kind always does.
  */
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ColumnType } from '../../../../engine/src/schema/event-schema.js';

@@ -70,7 +70,7 @@ describe('pgoutput decoder', () => {
   });
 
   it('rejects unknown tags and truncated messages with a decode error naming the tag', () => {
-    expect(() => decodePgoutput(Buffer.from('S\0\0\0\1', 'latin1'))).toThrow(/unsupported pgoutput message "S"/);
+    expect(() => decodePgoutput(Buffer.from('S\x00\x00\x00\x01', 'latin1'))).toThrow(/unsupported pgoutput message "S"/);
     const insert = pgout.insert(7, ['12345']);
     expect(() => decodePgoutput(insert.subarray(0, insert.length - 2))).toThrow(PgoutputDecodeError);
     expect(() => decodePgoutput(insert.subarray(0, insert.length - 2))).toThrow(/malformed pgoutput "I" message: message truncated/);
