@@ -36,11 +36,15 @@ describe('docker-compose.chaos.yml (docker-compose)', () => {
     });
 
   beforeAll(async () => {
+    await run('docker-compose', ['version']).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(err.code === 'ENOENT' ? 'docker-compose is not installed: apt-get install -y docker-compose (README, "The testcontainers path")' : `docker-compose version failed: ${err.message}`);
+    });
     dir = await mkdtemp(join(tmpdir(), 'tidemark-compose-'));
     envFile = join(dir, 'local.env');
     await writeFile(envFile, composeEnv('local'));
   });
   afterAll(async () => {
+    if (!dir) return; // docker-compose missing: nothing was started
     await compose(...PROFILES, 'down', '--volumes', '--remove-orphans').catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }, 120_000);
