@@ -5,7 +5,7 @@
  * group and fetches again; both consumers key what they found by offset, so a re-fetch adds
  * nothing twice. Only a crash kafkajs does not restart from is final. Treating every crash as
  * final failed a whole read on "The coordinator is loading and hence can't process requests for
- * this group" (CI, stop 22).
+ * this group" in a CI run, on a broker just started.
  */
 export class ConsumerCrashes {
   private finalError: Error | null = null;

@@ -55,12 +55,13 @@ function cdcDsn(password?: string): string {
   return `mysql://${o.user}:${password ?? o.password}@${o.host}:${o.port}/${o.database}`;
 }
 
-function pipeline(name: string, dsn: string) {
+/** `sourceId` names the binlog connection (its server_id derives from it); `url` the receiver. */
+function pipeline(name: string, dsn: string, sourceId = 'maria', url = receiver.url) {
   return {
     metadata: { name, tenant: 'acme' },
     spec: {
-      source: { type: 'mysql', config: { id: 'maria', dsn, tables: [`${DB}.orders`] } },
-      sinks: [{ type: 'http', config: { id: 'receiver', url: receiver.url } }],
+      source: { type: 'mysql', config: { id: sourceId, dsn, tables: [`${DB}.orders`] } },
+      sinks: [{ type: 'http', config: { id: 'receiver', url } }],
       batch: { max_events: 20, max_ms: 50 },
     },
   };
@@ -194,15 +195,26 @@ describe('a pipeline created through the API (MariaDB → HTTP)', () => {
   }, 60_000);
 
   it('pause keeps the connection and holds events back; resume delivers each of them once', async () => {
-    expect((await api('POST', '/pipelines/orders-flow/pause')).json.status).toBe('paused');
-    const before = receiver.ids.length;
-    await insert(91, 100);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(receiver.ids.length).toBe(before);
-    expect((await api('POST', '/pipelines/orders-flow/resume')).json.status).toBe('running');
-    await expect.poll(() => new Set(receiver.ids).size, { timeout: 30_000 }).toBe(100);
-    // Ten keys: the HTTP sink sends different keys' requests concurrently (order holds per key
-    // only), so compare the set of arrivals, not their order.
-    expect([...receiver.ids.slice(before)].sort((a, b) => a - b)).toEqual([91, 92, 93, 94, 95, 96, 97, 98, 99, 100]);
+    // A second pipeline on the same table, never paused: once it has delivered the new rows, the
+    // paused one has had every chance to deliver them too (a wait on an event, not on a clock).
+    const control = new Receiver();
+    await control.start();
+    try {
+      expect((await api('POST', '/pipelines', pipeline('orders-control', cdcDsn(), 'maria-control', control.url))).status).toBe(201);
+      await expect.poll(async () => (await api('GET', '/pipelines/orders-control')).json.status, { timeout: 30_000 }).toBe('running');
+      expect((await api('POST', '/pipelines/orders-flow/pause')).json.status).toBe('paused');
+      const before = receiver.ids.length;
+      await insert(91, 100);
+      await expect.poll(() => new Set(control.ids.filter((id) => id >= 91)).size, { timeout: 30_000 }).toBe(10);
+      expect(receiver.ids.length).toBe(before);
+      expect((await api('POST', '/pipelines/orders-flow/resume')).json.status).toBe('running');
+      await expect.poll(() => new Set(receiver.ids).size, { timeout: 30_000 }).toBe(100);
+      // Ten keys: the HTTP sink sends different keys' requests concurrently (order holds per key
+      // only), so compare the set of arrivals, not their order.
+      expect([...receiver.ids.slice(before)].sort((a, b) => a - b)).toEqual([91, 92, 93, 94, 95, 96, 97, 98, 99, 100]);
+    } finally {
+      await api('DELETE', '/pipelines/orders-control');
+      await control.stop();
+    }
   }, 60_000);
 });

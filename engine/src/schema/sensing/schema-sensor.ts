@@ -26,10 +26,10 @@ export class SchemaSensor {
   private dynamicMaps = 0;
   private broken = false;
 
-  constructor(readonly spec: SchemaSensingSpec, private readonly o: SchemaSensorOptions = {}) {
+  constructor(readonly spec: SchemaSensingSpec, private readonly options: SchemaSensorOptions = {}) {
     this.settings = sensingSettings(spec);
-    this.metrics = o.metrics ?? NOOP_SENSING_METRICS;
-    this.now = o.now ?? Date.now;
+    this.metrics = options.metrics ?? NOOP_SENSING_METRICS;
+    this.now = options.now ?? Date.now;
   }
 
   observe(event: ChangeEvent): void {
@@ -54,12 +54,12 @@ export class SchemaSensor {
       if (seen.dynamicMaps > 0) this.metrics.dynamicMaps((this.dynamicMaps += seen.dynamicMaps));
       if (seen.evolved) {
         m.evolution();
-        const log = table.stabilized ? this.o.logger?.info.bind(this.o.logger) : this.o.logger?.debug.bind(this.o.logger);
+        const log = table.stabilized ? this.options.logger?.info.bind(this.options.logger) : this.options.logger?.debug.bind(this.options.logger);
         log?.({ table: name, sequence: table.version?.sequence, fingerprint: table.version?.fingerprint }, 'inferred schema evolved');
       }
     } catch (e) {
       this.broken = true;
-      this.o.logger?.error({ err: e }, 'schema sensing failed and is off for this run; the pipeline is not affected');
+      this.options.logger?.error({ err: e }, 'schema sensing failed and is off for this run; the pipeline is not affected');
     }
   }
 
