@@ -6,7 +6,7 @@ import { openCheckpointBackend, type CheckpointBackendKind } from '../checkpoint
 import { ConfigError, loadPipelines, type LoadedPipeline } from '../config/index.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../logging/logger.js';
 import { PrometheusMetrics } from '../metrics/index.js';
-import { ControlError, LogLevelControl, PipelineManager, PipelineRecordStore, pipelineStatusViews, RecordStoreError, startSummaryLog, startupPipelines } from '../runtime/index.js';
+import { ControlError, limitHeapGrowth, LogLevelControl, PipelineManager, PipelineRecordStore, pipelineStatusViews, RecordStoreError, startSummaryLog, startupPipelines } from '../runtime/index.js';
 import { closeDeadLetterJournals, openDeadLetterJournal } from '../journal/index.js';
 
 interface RunFlags {
@@ -79,6 +79,7 @@ export async function runCommand(args: string[], usage: string): Promise<number>
     throw e;
   }
 
+  const heapGrowth = limitHeapGrowth();
   const logger = createLogger({ level });
   const logControl = new LogLevelControl(logger);
   const dataDir = resolve(values['data-dir'] ?? process.env.TIDEMARK_DATA_DIR ?? '.tidemark');
@@ -95,7 +96,7 @@ export async function runCommand(args: string[], usage: string): Promise<number>
     openDlq: (spec) => openDeadLetterJournal(dataDir, spec, { logger: logger.child({ pipeline: spec.metadata.name, component: 'dlq' }), metrics: metrics.journal(spec.metadata.name) }),
   });
   metrics.observePipelines(() => pipelineStatusViews(manager));
-  logger.info({ dataDir, checkpoints: kind, config: values.config ?? null }, 'tidemark starting');
+  logger.info({ dataDir, checkpoints: kind, config: values.config ?? null, heapGrowth: heapGrowth ?? 'set on the node command line' }, 'tidemark starting');
 
   try {
     manager.restore(startupPipelines(loaded, records, logger));
