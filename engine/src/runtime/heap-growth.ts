@@ -4,9 +4,9 @@ import { setFlagsFromString } from 'node:v8';
  * How far V8 may grow the old generation past what the last full collection left: a factor of
  * 1 + percent/100. Left to itself, V8 picks up to 4x when the program allocates fast, and a
  * backlog drain does: the engine's live heap stayed near 50 MB while its heap reached 220 MB of
- * dead batches (RSS 341 MB). A factor of 2 measured the same events/s and CPU per event with
- * RSS 260 MB (docs/benchmarks.md, "The engine's memory"). It bounds growth only, not the heap:
- * a large transaction still gets all the memory it needs.
+ * dead batches (RSS 341 MB). A factor of 2 measured RSS 260 MB at events/s within the machine's
+ * noise and 0-12% more CPU per event (docs/benchmarks.md, "The engine's memory"). It bounds
+ * growth only, not the heap: a large transaction still gets all the memory it needs.
  */
 export const DEFAULT_HEAP_GROWING_PERCENT = 100;
 

@@ -11,4 +11,4 @@ export { LogLevelControl } from './log-level.js';
 export { startSummaryLog } from './summary-log.js';
 export { pipelineStatusViews } from './status-view.js';
 export { startupPipelines } from './startup.js';
-export { limitHeapGrowth, heapGrowthFlag, DEFAULT_HEAP_GROWING_PERCENT } from './heap-growth.js';
+export { limitHeapGrowth } from './heap-growth.js';
