@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadScenarios } from '../../../chaos/src/scenarios/index.js';
 import { adjustScenario, setOverride } from '../../../chaos/src/runner/adjust.js';
@@ -27,6 +28,28 @@ describe('soak schedule', () => {
     const ddl = schedule.filter((f) => f.fault.startsWith('ddl')).map((f) => `${f.fault === 'ddl-add-column' ? '+' : '-'}${String(f.params?.column)}`);
     for (const [i, op] of ddl.entries()) if (op.startsWith('-')) expect(ddl.slice(0, i)).toContain(`+${op.slice(1)}`);
     expect(soakSchedule(scenario('soak-stable'), 7)).toEqual([]);
+  });
+
+  it('always kills the engine when the soak requires a restart, at any length and seed, keeping the schedule sane', () => {
+    const base = scenario('soak');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 120 }), fc.nat(1_000_000), (minutes, seed) => {
+        const soak = adjustScenario(base, { durationMin: minutes });
+        const schedule = soakSchedule(soak, seed);
+        expect(schedule.filter((f) => f.fault === 'kill-engine').length).toBeGreaterThan(0);
+        const busy = new Map<string, number>();
+        for (const [i, f] of schedule.entries()) {
+          if (i > 0) expect(f.at).toBeGreaterThanOrEqual(schedule[i - 1]!.at);
+          expect(f.at + f.duration).toBeLessThan(soak.workload.duration);
+          expect(f.at).toBeGreaterThanOrEqual(busy.get(f.target) ?? 0);
+          busy.set(f.target, f.at + Math.max(1, f.duration));
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // The short soak in `all` does not require a restart, so its draw is left as it is.
+    const short = adjustScenario(base, { short: true });
+    expect(short.requires).not.toContain('engine-restarted');
   });
 });
 
