@@ -24,6 +24,8 @@ export function soakSchedule(scenario: Scenario, seed: number): ScheduledFault[]
   const proxies = ['source', ...sinks];
   const kinds = (faults.kinds ?? SOAK_FAULT_KINDS).filter((k) => (HTTP_FAULTS.has(k) ? sinks.includes('http') : !(k.startsWith('ddl') && scenario.tpcc)));
   const end = scenario.workload.duration;
+  /** A fault's length, drawn, cut so that it heals before the workload ends. */
+  const drawDuration = (at: number) => Math.min(Math.round(draw(rng, faults.duration)), Math.floor(end - at - 1));
   const busyUntil = new Map<string, number>();
   const out: ScheduledFault[] = [];
   let added = 0;
@@ -35,7 +37,7 @@ export function soakSchedule(scenario: Scenario, seed: number): ScheduledFault[]
     if (free.length === 0) continue;
     const target = rng.pick(free);
     const instant = kind.startsWith('ddl');
-    const duration = instant ? 0 : Math.min(Math.round(draw(rng, faults.duration)), Math.floor(end - at - 1));
+    const duration = instant ? 0 : drawDuration(at);
     if (!instant && duration < 1) continue;
     let params: Record<string, unknown> = {};
     if (kind === 'ddl-add-column') params = { table: 'chaos_accounts', column: `soak_${++added}`, type: 'varchar(40)' };
@@ -49,7 +51,7 @@ export function soakSchedule(scenario: Scenario, seed: number): ScheduledFault[]
   if (scenario.requires?.includes('engine-restarted') && kinds.includes('kill-engine') && !out.some((f) => f.fault === 'kill-engine')) {
     // Only kill-engine targets the engine, so this overlaps no other fault on its target.
     const at = Math.round(end * (0.25 + 0.5 * rng.next()));
-    const duration = Math.max(1, Math.min(Math.round(draw(rng, faults.duration)), Math.floor(end - at - 1)));
+    const duration = Math.max(1, drawDuration(at));
     out.push({ at, fault: 'kill-engine', target: 'engine', duration, params: {} });
     out.sort((a, b) => a.at - b.at);
   }

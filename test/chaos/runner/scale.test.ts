@@ -7,8 +7,20 @@ import { applyOverrides } from '../../../chaos/src/runner/pipeline-render.js';
 import { SCENARIOS_DIR } from '../../../chaos/src/runner/paths.js';
 import { selectScenarios } from '../../../chaos/src/runner/plan.js';
 import { soakSchedule } from '../../../chaos/src/runner/soak-schedule.js';
+import type { ScheduledFault } from '../../../chaos/src/nemesis/index.js';
 
 const scenario = (name: string) => loadScenarios(SCENARIOS_DIR).find((l) => l.scenario.name === name)!.scenario;
+
+/** In start order, each fault healed before the workload ends, faults on one target never overlapping. */
+function expectSane(schedule: readonly ScheduledFault[], workloadSeconds: number): void {
+  const busy = new Map<string, number>();
+  for (const [i, f] of schedule.entries()) {
+    if (i > 0) expect(f.at).toBeGreaterThanOrEqual(schedule[i - 1]!.at);
+    expect(f.at + f.duration).toBeLessThan(workloadSeconds);
+    expect(f.at).toBeGreaterThanOrEqual(busy.get(f.target) ?? 0);
+    busy.set(f.target, f.at + Math.max(1, f.duration));
+  }
+}
 
 describe('soak schedule', () => {
   it('draws faults at random intervals from the whole nemesis, sane and repeatable from the seed', () => {
@@ -18,12 +30,7 @@ describe('soak schedule', () => {
     expect(schedule).not.toEqual(soakSchedule(soak, 8));
     expect(schedule.length).toBeGreaterThan(25); // 1800 s, one every 20-60 s
     expect(new Set(schedule.map((f) => f.fault)).size).toBeGreaterThan(10);
-    const busy = new Map<string, number>();
-    for (const f of schedule) {
-      expect(f.at + f.duration).toBeLessThan(soak.workload.duration);
-      expect(f.at).toBeGreaterThanOrEqual(busy.get(f.target) ?? 0);
-      busy.set(f.target, f.at + Math.max(1, f.duration));
-    }
+    expectSane(schedule, soak.workload.duration);
     // Columns are added before they are dropped, each once.
     const ddl = schedule.filter((f) => f.fault.startsWith('ddl')).map((f) => `${f.fault === 'ddl-add-column' ? '+' : '-'}${String(f.params?.column)}`);
     for (const [i, op] of ddl.entries()) if (op.startsWith('-')) expect(ddl.slice(0, i)).toContain(`+${op.slice(1)}`);
@@ -37,13 +44,7 @@ describe('soak schedule', () => {
         const soak = adjustScenario(base, { durationMin: minutes });
         const schedule = soakSchedule(soak, seed);
         expect(schedule.filter((f) => f.fault === 'kill-engine').length).toBeGreaterThan(0);
-        const busy = new Map<string, number>();
-        for (const [i, f] of schedule.entries()) {
-          if (i > 0) expect(f.at).toBeGreaterThanOrEqual(schedule[i - 1]!.at);
-          expect(f.at + f.duration).toBeLessThan(soak.workload.duration);
-          expect(f.at).toBeGreaterThanOrEqual(busy.get(f.target) ?? 0);
-          busy.set(f.target, f.at + Math.max(1, f.duration));
-        }
+        expectSane(schedule, soak.workload.duration);
       }),
       { numRuns: 300 },
     );
