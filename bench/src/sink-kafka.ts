@@ -28,7 +28,8 @@ const MODES = [
  *      BENCH_KAFKA_PARTITIONS (default 6)  BENCH_KAFKA_BATCH  BENCH_KAFKA_CONF='{"linger.ms":"5"}'
  *      BENCH_KAFKA_RAW=1 adds, per client, the ceiling of the client alone: the same records,
  *      built once, sent again and again through the adapter (no source, coordinator or envelope).
- *      BENCH_KAFKA_HEADERS=full|compact|none: the sink's metadata_headers (default full).
+ *      BENCH_KAFKA_HEADERS=full|compact|none: the sink's metadata_headers (default full), for the
+ *      client-alone run too (what the binding's produce costs per header).
  *      BENCH_BASELINE=1 adds the same log through a null sink (the source and coordinator's share).
  *      BENCH_KAFKA_ENCODINGS=json,avro (default json): avro also starts the schema registry
  *      (Apicurio, direct endpoint) and encodes each event as Avro in Confluent's wire format, the
@@ -92,7 +93,7 @@ async function runRaw(topology: Topology, total: number, client: (typeof CLIENTS
   const brokers = address(topology.get('kafka'), 'direct');
   const batchEvents = Number(process.env.BENCH_KAFKA_BATCH ?? 10_000);
   const pipeline = `bench-${client}-raw`;
-  const config = kafkaSinkConfig.parse({ id: 'kafka', brokers, topic: pipeline, client });
+  const config = kafkaSinkConfig.parse({ id: 'kafka', brokers, topic: pipeline, client, metadata_headers: process.env.BENCH_KAFKA_HEADERS ?? 'full' });
   await createTopic(brokers, pipeline, Number(process.env.BENCH_KAFKA_PARTITIONS ?? 6));
   const settings = resolveProducerSettings(config, { pipeline });
   const adapter = createClientAdapter(config, settings, silentLogger());
@@ -109,7 +110,7 @@ async function runRaw(topology: Topology, total: number, client: (typeof CLIENTS
     });
     const cpu = process.cpuUsage(cpuBefore);
     const cpuUs = (cpu.user + cpu.system) / total;
-    return { name: `client alone: ${client} produce`, events: total, seconds, peakRssMb, notes: `same ${batchEvents} records re-sent, engine CPU ${cpuUs.toFixed(1)} µs/event` };
+    return { name: `client alone: ${client} produce`, events: total, seconds, peakRssMb, notes: `same ${batchEvents} records re-sent, ${config.metadata_headers} headers, engine CPU ${cpuUs.toFixed(1)} µs/event` };
   } finally {
     await producer.disconnect();
     await adapter.close();
