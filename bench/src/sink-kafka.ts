@@ -27,7 +27,8 @@ const MODES = [
  * Env: BENCH_KAFKA_CLIENTS=confluent,kafkajs  BENCH_KAFKA_MODES=at-least-once,exactly-once
  *      BENCH_KAFKA_PARTITIONS (default 6)  BENCH_KAFKA_BATCH  BENCH_KAFKA_CONF='{"linger.ms":"5"}'
  *      BENCH_KAFKA_RAW=1 adds, per client, the ceiling of the client alone: the same records,
- *      built once, sent again and again through the adapter (no source, coordinator or envelope).
+ *      built once, sent again and again through the adapter (no source, coordinator or envelope);
+ *      with BENCH_KAFKA_MODES= (empty) it is the only run.
  *      BENCH_KAFKA_HEADERS=full|compact|none: the sink's metadata_headers (default full), for the
  *      client-alone run too (what the binding's produce costs per header).
  *      BENCH_BASELINE=1 adds the same log through a null sink (the source and coordinator's share).
