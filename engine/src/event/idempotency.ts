@@ -11,13 +11,32 @@ export function idempotencyKey(tenant: string, event: { readonly source: Pick<Ch
   return event.copy ? `${key}.${event.copy}` : key;
 }
 
-/** A UUID-shaped id derived from the idempotency key: stable across replays. */
+const DASH = 0x2d;
+const VERSION_5 = 0x35; // '5'
+/** RFC 4122 variant digit for a hex digit's value: (value & 3) | 8, as '8'..'b'. */
+const VARIANT_DIGIT = Buffer.from('89ab89ab89ab89ab');
+/** Scratch for the id's 36 characters; ids are built synchronously, one at a time. */
+const idText = Buffer.alloc(36);
+
+/**
+ * A UUID-shaped id derived from the idempotency key: stable across replays. The first 32 hex
+ * digits of SHA-1(key), dashed 8-4-4-4-12, with the version-5 digit and the RFC 4122 variant
+ * bits so consumers that validate UUIDs accept it.
+ *
+ * Written into a scratch buffer and read back as one flat string: a template of hex slices left
+ * a tree of string pieces on every event the batch holds, which cost the Kafka sink ~1.3 µs of
+ * CPU per event in garbage collection (`npm run bench -- kafka-encode`).
+ */
 export function deterministicEventId(key: string): string {
   // crypto.hash is the one-shot API: about 3x cheaper than createHash().update().digest().
-  const h = hash('sha1', key, 'hex');
-  // Version 5 / RFC 4122 variant bits so consumers that validate UUIDs accept it.
-  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  const hex = hash('sha1', key, 'hex');
+  let at = 0;
+  for (let i = 0; i < 32; i++) {
+    if (i === 8 || i === 12 || i === 16 || i === 20) idText[at++] = DASH;
+    const c = hex.charCodeAt(i);
+    idText[at++] = i === 12 ? VERSION_5 : i === 16 ? VARIANT_DIGIT[c <= 0x39 ? c - 0x30 : c - 0x57]! : c;
+  }
+  return idText.toString('latin1', 0, 36);
 }
 
 /** The row image that identifies the key: after for c/u/r, before for d. */
