@@ -69,13 +69,18 @@ async function runOnce(topology: Topology, total: number, client: (typeof CLIENT
     client,
     exactly_once: exactlyOnce,
     client_conf: JSON.parse(process.env.BENCH_KAFKA_CONF ?? '{}') as Record<string, string>,
-    metadata_headers: process.env.BENCH_KAFKA_HEADERS ?? 'full',
+    metadata_headers: headersFromEnv(),
     ...(encoding === 'avro' ? { encoding: { type: 'avro', schema_registry_url: registryUrl(topology.get('schema-registry').info(), 'direct') } } : {}),
   });
   const sink = new KafkaSink(config, { pipeline, tenant: 'bench', logger: silentLogger(), metrics: NOOP_SINK_METRICS, dlqEnabled: false });
   await createTopic(brokers, pipeline, Number(process.env.BENCH_KAFKA_PARTITIONS ?? 6));
   const result = await runThroughSink(sink, total, batchEvents, pipeline, name, withSourceSchemas(benchLog(total)));
   return { ...result, notes: `${sink.clientName}, ${encoding}, ${config.metadata_headers} headers, ${result.notes}` };
+}
+
+/** BENCH_KAFKA_HEADERS, for the pipeline rows and the client-alone row alike. */
+function headersFromEnv(): string {
+  return process.env.BENCH_KAFKA_HEADERS ?? 'full';
 }
 
 /** Creates the benchmark topic with a few partitions (auto-creation would give it one). */
@@ -94,7 +99,7 @@ async function runRaw(topology: Topology, total: number, client: (typeof CLIENTS
   const brokers = address(topology.get('kafka'), 'direct');
   const batchEvents = Number(process.env.BENCH_KAFKA_BATCH ?? 10_000);
   const pipeline = `bench-${client}-raw`;
-  const config = kafkaSinkConfig.parse({ id: 'kafka', brokers, topic: pipeline, client, metadata_headers: process.env.BENCH_KAFKA_HEADERS ?? 'full' });
+  const config = kafkaSinkConfig.parse({ id: 'kafka', brokers, topic: pipeline, client, metadata_headers: headersFromEnv() });
   await createTopic(brokers, pipeline, Number(process.env.BENCH_KAFKA_PARTITIONS ?? 6));
   const settings = resolveProducerSettings(config, { pipeline });
   const adapter = createClientAdapter(config, settings, silentLogger());
